@@ -1,0 +1,62 @@
+"""Rassegna's settings for local builds; publishconf.py adds what publishing needs."""
+
+AUTHOR = "Redazione Rassegna"
+SITENAME = "Rassegna"
+SITESUBTITLE = "Notizie dal mondo, per paese, tema ed entità"
+SITEURL = ""
+# Feeds need an absolute address even in local builds; publishconf.py sets the real one.
+FEED_DOMAIN = "http://localhost:8000"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Europe/Rome"
+DEFAULT_LANG = "it"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y"
+TYPOGRIFY = True
+RELATIVE_URLS = True
+DELETE_OUTPUT_DIRECTORY = True
+DEFAULT_PAGINATION = 20
+# Plain text the plugin passes (entity names, descriptions) is escaped by Jinja;
+# HTML from content is marked safe in the templates.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["rassegna"]
+
+# Articles get clean URLs; authors, tags and Pelican's own category pages are not
+# written: the plugin's topic pages take the categories' place.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "temi/{slug}/"
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "404"]
+# Article sources live in content/notizie/; content/entities.yml is the registry.
+ARTICLE_PATHS = ["notizie"]
+PAGE_PATHS = ["pagine"]
+STATIC_PATHS = []
+
+FEED_ALL_ATOM = "feeds/tutte.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/temi/{slug}.atom.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# The entity plugin (defaults in plugins/rassegna/settings.py).
+ENTITY_MAX_WORDS = 6
+ENTITY_REGISTRY = "entities.yml"
+ENTITY_URL = "entita/{slug}/"
+ENTITY_SAVE_AS = "entita/{slug}/index.html"
+ENTITY_FEED_ATOM = "feeds/entita/{slug}.atom.xml"
+COUNTRY_URL = "paesi/{slug}/"
+COUNTRY_SAVE_AS = "paesi/{slug}/index.html"
+TOPIC_URL = "temi/{slug}/"
+TOPIC_SAVE_AS = "temi/{slug}/index.html"

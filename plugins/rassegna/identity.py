@@ -1,0 +1,44 @@
+"""Names to identity keys, slugs and plain text."""
+
+import hashlib
+import re
+import unicodedata
+
+from pelican.utils import slugify
+
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'"))
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―", "-"))
+_SPACE = re.compile(r"\s+")
+_SLUG_SUBSTITUTIONS = [(r"'", " "), (r"[^\w\s-]", ""), (r"[-\s_]+", "-")]
+SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def collapse_space(text: str) -> str:
+    """Turn every run of whitespace (non-breaking included) into one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold(name: str) -> str:
+    """The key two spellings of one name share: no case, accents, apostrophe form
+    or spacing differences."""
+    text = collapse_space(name.translate(_APOSTROPHES).translate(_DASHES))
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFC", stripped)
+    return text.casefold()
+
+
+def words(name: str) -> list[str]:
+    """The words of a name, as written."""
+    return collapse_space(name).split(" ")
+
+
+def slug_for(name: str) -> str:
+    """A safe single path segment for a name: transliterated ASCII, never empty."""
+    slug = slugify(name.translate(_APOSTROPHES), regex_subs=_SLUG_SUBSTITUTIONS)
+    slug = slug.strip("-")
+    if not SAFE_SLUG.match(slug):
+        digest = hashlib.sha1(fold(name).encode("utf-8")).hexdigest()[:10]
+        slug = f"n-{digest}"
+    return slug

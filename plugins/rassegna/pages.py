@@ -1,0 +1,128 @@
+"""The generator that writes entity, country and topic pages, their indexes,
+per-entity Atom feeds and entities.json."""
+
+import json
+import os
+from itertools import groupby
+
+from bs4 import BeautifulSoup
+from pelican.generators import Generator
+from pelican.utils import sanitised_join
+
+from .identity import collapse_space, fold
+from .registry import KINDS
+
+
+def plain(html: str) -> str:
+    """Text without the markup, entities and no-break spaces typogrify adds."""
+    return collapse_space(BeautifulSoup(html, "html.parser").get_text())
+
+
+def _article_record(article) -> dict:
+    return {
+        "title": plain(article.title),
+        "url": article.url,
+        "date": article.date.isoformat(),
+    }
+
+
+def entities_json(digest) -> dict:
+    """The data contract of `entities.json`: plain text, root-relative URLs."""
+    return {
+        "entities": [
+            {
+                "name": entity.name,
+                "slug": entity.slug,
+                "kind": entity.kind,
+                "country": entity.country,
+                "aliases": entity.aliases,
+                "description": entity.description,
+                "wikidata": entity.wikidata,
+                "url": entity.url,
+                "feed": entity.feed,
+                "articles": [_article_record(a) for a in entity.articles],
+            }
+            for entity in digest.entities
+        ],
+        "countries": [
+            {
+                "code": country.code,
+                "name": country.name,
+                "slug": country.slug,
+                "url": country.url,
+                "articles": [_article_record(a) for a in country.articles],
+            }
+            for country in digest.countries
+        ],
+        "topics": [
+            {
+                "name": topic.name,
+                "slug": topic.slug,
+                "url": topic.url,
+                "articles": [_article_record(a) for a in topic.articles],
+            }
+            for topic in digest.topics
+        ],
+    }
+
+
+def entities_by_kind(entities) -> list:
+    """[(kind, entities A–Z)] in the order of KINDS, kinds with no entity left out."""
+    ordered = sorted(
+        entities, key=lambda e: (KINDS.index(e.kind), fold(e.name), e.slug)
+    )
+    return [(kind, list(group)) for kind, group in groupby(ordered, lambda e: e.kind)]
+
+
+class DigestPagesGenerator(Generator):
+    """Writes the digest's pages from the context the receivers prepared."""
+
+    def generate_output(self, writer):
+        digest = self.context.get("rassegna")
+        if digest is None:
+            return
+        conf = digest.settings
+        relative = self.settings["RELATIVE_URLS"]
+
+        def write(save_as, template, url, **values):
+            writer.write_file(
+                save_as,
+                self.get_template(template),
+                self.context,
+                relative_urls=relative,
+                url=url,
+                template_name=template,
+                **values,
+            )
+
+        for entity in digest.entities:
+            write(entity.save_as, "entity", entity.url, entity=entity)
+            if entity.feed:
+                writer.write_feed(
+                    entity.articles,
+                    self.context,
+                    entity.feed,
+                    feed_type="atom",
+                    feed_title=entity.name,
+                )
+        write(
+            conf.entities_save_as,
+            "entities",
+            conf.entities_url,
+            entities_by_kind=entities_by_kind(digest.entities),
+        )
+        for country in digest.countries:
+            write(country.save_as, "country", country.url, country=country)
+        write(conf.countries_save_as, "countries", conf.countries_url)
+        for topic in digest.topics:
+            write(topic.save_as, "topic", topic.url, topic=topic)
+        write(conf.topics_save_as, "topics", conf.topics_url)
+        if conf.json_save_as:
+            self._write_json(conf.json_save_as, entities_json(digest))
+
+    def _write_json(self, save_as: str, data: dict) -> None:
+        path = sanitised_join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=1)
+            handle.write("\n")

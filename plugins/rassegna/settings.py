@@ -1,0 +1,80 @@
+"""Every setting the plugin reads, with its default, in one place."""
+
+from dataclasses import dataclass
+
+DEFAULTS = {
+    "ENTITY_MAX_WORDS": 6,
+    "ENTITY_REGISTRY": "entities.yml",
+    "ENTITY_LANGUAGES": ("it", "en"),
+    "ENTITY_SHORT_FORM_MAX_POPULATION": 100_000,
+    "ENTITY_RELATED_LIMIT": 8,
+    "ENTITY_KIND_LABELS": {
+        "country": "Paesi",
+        "place": "Luoghi",
+        "person": "Persone",
+        "organization": "Organizzazioni",
+        "concept": "Concetti",
+        "other": "Altro",
+    },
+    "ENTITY_URL": "entita/{slug}/",
+    "ENTITY_SAVE_AS": "entita/{slug}/index.html",
+    "ENTITY_FEED_ATOM": "feeds/entita/{slug}.atom.xml",
+    "ENTITIES_URL": "entita/",
+    "ENTITIES_SAVE_AS": "entita/index.html",
+    "COUNTRY_URL": "paesi/{slug}/",
+    "COUNTRY_SAVE_AS": "paesi/{slug}/index.html",
+    "COUNTRIES_URL": "paesi/",
+    "COUNTRIES_SAVE_AS": "paesi/index.html",
+    "TOPIC_URL": "temi/{slug}/",
+    "TOPIC_SAVE_AS": "temi/{slug}/index.html",
+    "TOPICS_URL": "temi/",
+    "TOPICS_SAVE_AS": "temi/index.html",
+    "ENTITIES_JSON_SAVE_AS": "entities.json",
+}
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """The plugin's settings, read once per build."""
+
+    max_words: int
+    registry: str | None
+    languages: tuple[str, ...]
+    short_form_max_population: int
+    related_limit: int
+    kind_labels: dict
+    entity_url: str
+    entity_save_as: str
+    entity_feed_atom: str | None
+    entities_url: str
+    entities_save_as: str
+    country_url: str
+    country_save_as: str
+    countries_url: str
+    countries_save_as: str
+    topic_url: str
+    topic_save_as: str
+    topics_url: str
+    topics_save_as: str
+    json_save_as: str | None
+
+
+_NAMES = {
+    "ENTITY_MAX_WORDS": "max_words",
+    "ENTITY_REGISTRY": "registry",
+    "ENTITY_LANGUAGES": "languages",
+    "ENTITY_SHORT_FORM_MAX_POPULATION": "short_form_max_population",
+    "ENTITY_RELATED_LIMIT": "related_limit",
+    "ENTITY_KIND_LABELS": "kind_labels",
+    "ENTITIES_JSON_SAVE_AS": "json_save_as",
+}
+
+
+def read(settings: dict) -> EntitySettings:
+    """Take the plugin's settings from Pelican's, falling back to DEFAULTS."""
+    values = {}
+    for key, default in DEFAULTS.items():
+        name = _NAMES.get(key, key.lower())
+        values[name] = settings.get(key, default)
+    values["languages"] = tuple(values["languages"])
+    return EntitySettings(**values)

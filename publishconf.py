@@ -1,0 +1,11 @@
+"""Settings for publishing to GitHub Pages: absolute URLs under the real address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402, F403
+
+SITEURL = os.environ.get("RASSEGNA_SITEURL", "https://rassegna.github.io")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
