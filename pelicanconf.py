@@ -3,9 +3,9 @@
 AUTHOR = "Redazione Rassegna"
 SITENAME = "Rassegna"
 SITESUBTITLE = "Notizie dal mondo, per paese, tema ed entità"
-SITEURL = ""
-# Feeds need an absolute address even in local builds; publishconf.py sets the real one.
-FEED_DOMAIN = "http://localhost:8000"
+# Pages link relatively (RELATIVE_URLS below); feeds need an absolute address, which
+# in local builds is the preview server's. publishconf.py sets the real one.
+SITEURL = "http://localhost:8000"
 
 PATH = "content"
 OUTPUT_PATH = "output"

@@ -7,5 +7,4 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402, F403
 
 SITEURL = os.environ.get("RASSEGNA_SITEURL", "https://rassegna.github.io")
-FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False

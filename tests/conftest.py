@@ -1,0 +1,93 @@
+"""Helpers that build real sites from small content folders with the project's
+own settings, theme and plugin."""
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Site:
+    """A built site: its output folder and ways to read it."""
+
+    output: Path
+
+    def read(self, path: str) -> str:
+        return (self.output / path).read_text(encoding="utf-8")
+
+    def html(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup(self.read(path), "html.parser")
+
+    def json(self) -> dict:
+        return json.loads(self.read("entities.json"))
+
+    def entity(self, name: str) -> dict:
+        matches = [e for e in self.json()["entities"] if e["name"] == name]
+        assert len(matches) == 1, [e["name"] for e in self.json()["entities"]]
+        return matches[0]
+
+    def files(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.output).as_posix()
+            for p in self.output.rglob("*")
+            if p.is_file()
+        )
+
+
+def article(title: str, body: str, date="2025-01-01 10:00", category="Esteri", **meta):
+    """The Markdown source of one article."""
+    lines = [f"Title: {title}", f"Date: {date}", f"Category: {category}"]
+    lines += [f"{key.capitalize()}: {value}" for key, value in meta.items()]
+    return "\n".join(lines) + "\n\n" + textwrap.dedent(body).strip() + "\n"
+
+
+def write_content(folder: Path, articles: dict[str, str], registry: str | None):
+    """Lay out a content folder the way the project's settings expect."""
+    notes = folder / "notizie"
+    notes.mkdir(parents=True)
+    for name, text in articles.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    if registry is not None:
+        (folder / "entities.yml").write_text(textwrap.dedent(registry), "utf-8")
+
+
+def build_site(
+    tmp_path: Path,
+    articles: dict[str, str],
+    registry: str | None = "",
+    **overrides,
+) -> Site:
+    """Build `articles` (file name → Markdown) with the project's pelicanconf.py."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_content(content, articles, registry)
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(ROOT / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "CACHE_PATH": str(tmp_path / "cache"),
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return Site(output)
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Build a site in this test's temporary folder."""
+
+    def make(articles, registry="", **overrides):
+        return build_site(tmp_path, articles, registry, **overrides)
+
+    return make

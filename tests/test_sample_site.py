@@ -1,0 +1,130 @@
+"""The shipped sample content: the seed article builds into the site the issue
+describes, every link resolves and the build is quiet and reproducible."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Site
+from pelican import Pelican
+from pelican.settings import read_settings
+
+SEED = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/index.html"
+
+
+def _build(output: Path) -> Site:
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(ROOT / "content"),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(ROOT / "theme"),
+            "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        },
+    )
+    Pelican(settings).run()
+    return Site(output)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("sample") / "output")
+
+
+def test_seed_countries_places_people_and_concepts(sample):
+    kinds = {e["name"]: (e["kind"], e["country"]) for e in sample.json()["entities"]}
+    for country, code in [
+        ("Ucraina", "UA"),
+        ("Corea del Nord", "KP"),
+        ("Russia", "RU"),
+        ("Stati Uniti", "US"),
+    ]:
+        assert kinds[country] == ("country", code)
+    assert kinds["Pyongyang"] == ("place", "KP")
+    assert kinds["Mosca"] == ("place", "RU")
+    assert kinds["Kursk"] == ("place", "RU")
+    assert kinds["Kim Jong Un"] == ("person", "KP")
+    assert kinds["Vladimir Putin"] == ("person", "RU")
+    for concept in ("militare", "armamenti", "missili"):
+        assert kinds[concept] == ("concept", None)
+    assert "Kim" not in kinds
+    assert sample.entity("Kim Jong Un")["aliases"] == ["Kim"]
+
+
+def test_every_bold_of_the_seed_links_to_its_entity(sample):
+    page = sample.html(SEED)
+    body = page.select_one(".body")
+    strongs = body.find_all("strong")
+    assert len(strongs) == 26
+    for strong in strongs:
+        link = strong.find_parent("a")
+        assert link is not None and "entity" in link["class"], strong
+    kim = [s.find_parent("a")["href"] for s in strongs if s.get_text() == "Kim"]
+    assert kim == ["../../../entita/kim-jong-un/"]
+    assert [h.get_text().replace("\xa0", " ") for h in body.find_all("h2")] == [
+        "Rafforzamento della cooperazione militare",
+        "Implicazioni geopolitiche",
+    ]
+
+
+def test_every_page_is_italian_and_every_internal_link_resolves(sample):
+    pages = [p for p in sample.files() if p.endswith(".html")]
+    assert len(pages) > 30
+    for name in pages:
+        page = sample.html(name)
+        assert page.html["lang"] == "it", name
+        for tag, attribute in (("a", "href"), ("link", "href"), ("img", "src")):
+            for element in page.find_all(tag):
+                target = element.get(attribute, "")
+                if not target or target.startswith(("http:", "https:", "#")):
+                    continue
+                path = (sample.output / name).parent / target.split("#")[0]
+                if target.endswith("/") or target in (".", "./"):
+                    path = path / "index.html"
+                assert path.resolve().is_file(), f"{name}: {target}"
+
+
+def test_two_builds_are_byte_identical(sample, tmp_path):
+    again = _build(tmp_path / "output")
+    assert again.files() == sample.files()
+    for name in sample.files():
+        assert (again.output / name).read_bytes() == (sample.output / name).read_bytes()
+
+
+def _invoke_build(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "invoke"), "build"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("content", "theme", "plugins"):
+        subprocess.run(["cp", "-r", str(ROOT / name), str(copy)], check=True)
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        (copy / name).write_bytes((ROOT / name).read_bytes())
+    return copy
+
+
+def test_invoke_build_of_the_sample_prints_no_warning(tmp_path):
+    project = _project_copy(tmp_path)
+    result = _invoke_build(project)
+    assert result.returncode == 0, result.stderr
+    log = result.stdout + result.stderr
+    assert "WARNING" not in log and "ERROR" not in log, log
+    assert (project / "output" / "entities.json").is_file()
+
+
+def test_invoke_build_fails_naming_an_unreadable_article(tmp_path):
+    project = _project_copy(tmp_path)
+    bad = project / "content" / "notizie" / "latin1.md"
+    bad.write_bytes("Title: Citt\xe0\nDate: 2025-01-01\n\nTesto.\n".encode("latin-1"))
+    result = _invoke_build(project)
+    assert result.returncode != 0
+    assert "latin1.md" in result.stdout + result.stderr
