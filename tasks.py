@@ -1,4 +1,4 @@
-"""Curator tasks: `invoke build`, `invoke livereload`, `invoke publish`, `invoke gh-pages`.
+"""Curator tasks: build, livereload, publish and gh-pages.
 
 Every task runs Pelican with the Python that runs invoke, so `.venv/bin/invoke`
 needs no activated virtual environment.
@@ -57,9 +57,5 @@ def livereload(c, port=8000):
 @task(pre=[publish])
 def gh_pages(c, remote="origin", branch="gh-pages"):
     """Publish output/ to the gh-pages branch with ghp-import and push it."""
-    c.run(
-        shlex.join(
-            [sys.executable, "-m", "ghp_import", "-n", "-p", "-f"]
-            + ["-r", remote, "-b", branch, "-m", "Publish site", str(OUTPUT)]
-        )
-    )
+    options = ["-n", "-p", "-f", "-r", remote, "-b", branch, "-m", "Publish site"]
+    c.run(shlex.join([sys.executable, "-m", "ghp_import", *options, str(OUTPUT)]))

@@ -26,7 +26,7 @@ def _iso_codes() -> frozenset[str]:
 
 @functools.cache
 def country_names(language: str) -> dict[str, str]:
-    """ISO 3166-1 code → CLDR name in `language` (regions such as EU, UN, ZZ left out)."""
+    """ISO 3166-1 code → CLDR name in `language`; regions (EU, UN, ZZ) left out."""
     territories = Locale.parse(language).territories
     return {code: name for code, name in territories.items() if code in _iso_codes()}
 

@@ -37,7 +37,9 @@ def _grouped(articles, groups_of, order):
     for article in articles:
         for group in groups_of(article):
             members[group].append(article)
-    return [(group, newest_first(members[group])) for group in sorted(members, key=order)]
+    return [
+        (group, newest_first(members[group])) for group in sorted(members, key=order)
+    ]
 
 
 def _by_name(group):
@@ -62,13 +64,17 @@ def build(articles, entities: list[Entity], links: dict, language: str):
     countries = {}
     for code, entity in countries_of(entities).items():
         name = entity.name if entity else gazetteer.country_name(code, language)
-        countries[code] = Country(code=code, name=name, slug=slug_for(name), entity=entity)
+        countries[code] = Country(
+            code=code, name=name, slug=slug_for(name), entity=entity
+        )
     topics = {}
     for article in articles:
         category = article.category
         topic = topics.get(category.slug)
         if topic is None:
-            topic = topics[category.slug] = Topic(name=category.name, slug=category.slug)
+            topic = topics[category.slug] = Topic(
+                name=category.name, slug=category.slug
+            )
         mentioned = list(dict.fromkeys(links.get(article.source_path, {}).values()))
         codes = {e.country for e in mentioned if e.kind in ("country", "place")}
         article.topic = topic

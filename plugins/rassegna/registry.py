@@ -84,7 +84,8 @@ def _entry(name, fields, where: str) -> RegistryEntry:
     unknown = sorted(set(map(str, fields)) - _FIELDS)
     if unknown:
         raise RegistryError(
-            f"{where}: unknown field {unknown[0]!r} (known: {', '.join(sorted(_FIELDS))})"
+            f"{where}: unknown field {unknown[0]!r}"
+            f" (known: {', '.join(sorted(_FIELDS))})"
         )
     kind = fields.get("kind")
     if kind not in KINDS:
