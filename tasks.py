@@ -4,35 +4,51 @@ Every task runs Pelican with the Python that runs invoke, so `.venv/bin/invoke`
 needs no activated virtual environment.
 """
 
+import logging
 import shlex
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Exit, task
 
-ROOT = Path(__file__).parent
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
 
 
-def _pelican(c, settings_file: str, *extra: str) -> None:
-    """Run Pelican; any error it reports (an unreadable file, a bad registry)
-    stops the task with a non-zero exit."""
-    command = [sys.executable, "-m", "pelican", str(CONTENT), "-o", str(OUTPUT)]
-    command += ["-s", str(ROOT / settings_file), "--fatal", "errors", *extra]
-    c.run(shlex.join(command), pty=False)
+def _pelican(settings_file: str) -> None:
+    """Build with Pelican in this process. An error Pelican or the plugin reports
+    (an unreadable file, a bad registry) stops the task with its message and a
+    non-zero exit, without a traceback."""
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+    from pelican.settings import read_settings
+    from rassegna.registry import RegistryError
+
+    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
+    settings = read_settings(
+        str(ROOT / settings_file),
+        override={"PATH": str(CONTENT), "OUTPUT_PATH": str(OUTPUT)},
+    )
+    try:
+        Pelican(settings).run()
+    except RegistryError as error:
+        raise Exit(f"Build failed: {error}", code=1) from None
+    except RuntimeError as error:  # raised by Pelican's log once an error is shown
+        raise Exit(f"Build failed ({error}): see the message above.", code=1) from None
 
 
 @task
 def build(c):
     """Build the site into output/ with the local settings."""
-    _pelican(c, "pelicanconf.py")
+    _pelican("pelicanconf.py")
 
 
 @task
 def publish(c):
     """Build the site into output/ with the publishing settings."""
-    _pelican(c, "publishconf.py")
+    _pelican("publishconf.py")
 
 
 @task
@@ -42,10 +58,9 @@ def livereload(c, port=8000):
     from livereload import Server
 
     def rebuild():
-        try:
-            build(c)
-        except Exception as error:  # keep serving; the message is on the console
-            print(f"Build failed: {error}", file=sys.stderr)
+        # A fresh process per build, so edits to the plugin take effect too; a
+        # failed build leaves its message on the console and the server running.
+        c.run(shlex.join([sys.executable, "-m", "invoke", "build"]), warn=True)
 
     rebuild()
     server = Server()
