@@ -311,3 +311,22 @@ def test_entities_json_contract(make_site):
             not entity["url"].startswith("/") and (site.output / entity["url"]).is_dir()
         )
         assert (site.output / entity["feed"]).is_file()
+
+
+def test_underscore_bold_and_typogrified_names_are_mentions(make_site):
+    site = make_site(
+        {
+            "a.md": article(
+                "A",
+                "__Mosca__, **NATO** e **Costa d'Avorio**; `**Roma**` è codice.",
+            )
+        },
+        REGISTRY,
+    )
+    assert kinds(site) == {
+        "Mosca": ("place", "RU"),
+        "NATO": ("organization", None),
+        "Costa d’Avorio": ("country", "CI"),
+    }
+    body = site.html("2025/01/a/index.html").select_one(".body")
+    assert body.select_one("a.entity-organization span.caps").get_text() == "NATO"
