@@ -13,9 +13,22 @@ THEME = "theme"
 TIMEZONE = "Europe/Rome"
 DEFAULT_LANG = "it"
 DEFAULT_DATE_FORMAT = "%d/%m/%Y"
-TYPOGRIFY = True
+# Typogrify runs in the plugin's Markdown reader (RASSEGNA_TYPOGRIFY), where its
+# result is cached with the content and computed on every core; Pelican's own pass
+# stays off so it does not run twice.
+TYPOGRIFY = False
+RASSEGNA_TYPOGRIFY = True
+# Reads are cached in cache/ and reused while a file and the settings are unchanged.
+CACHE_CONTENT = True
+CONTENT_CACHING_LAYER = "reader"
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+CHECK_MODIFIED_METHOD = "sha256"
+GZIP_CACHE = False
 RELATIVE_URLS = True
-DELETE_OUTPUT_DIRECTORY = True
+# Output is kept between builds: unchanged pages are not written again, and the
+# plugin removes the pages a build no longer produces.
+DELETE_OUTPUT_DIRECTORY = False
 DEFAULT_PAGINATION = 20
 # Plain text the plugin passes (entity names, descriptions) is escaped by Jinja;
 # HTML from content is marked safe in the templates.

@@ -26,8 +26,8 @@ CATEGORIES = [
     "Ambiente",
     "Salute",
 ]
-CITIES = """Mosca Pechino Seul Pyongyang Kursk Berlino Parigi Londra Madrid Varsavia Kiev
-Atene Vienna Praga Budapest Bucarest Sofia Belgrado Ankara Istanbul Teheran Baghdad
+CITIES = """Mosca Pechino Seul Pyongyang Kursk Berlino Parigi Londra Madrid Varsavia
+Kiev Atene Vienna Praga Budapest Bucarest Sofia Belgrado Ankara Istanbul Teheran Baghdad
 Damasco Beirut Gerusalemme Gaza Riad Dubai Doha Kabul Islamabad Karachi Mumbai Calcutta
 Dacca Bangkok Hanoi Manila Giacarta Singapore Tokyo Osaka Shanghai Canton Taipei
 Sydney Melbourne Washington Chicago Houston Toronto Montreal Bogotà Lima Santiago
@@ -52,7 +52,8 @@ prima dopo durante mentre tuttavia inoltre quindi però sempre ancora già molto
 crisi mercato prezzi lavoro sicurezza regione confine truppe colloqui vertice incontro
 delegazione parlamento legge voto maggioranza opposizione analisti osservatori
 rapporto dati crescita calo aumento misure piano progetto risorse fondi investimenti
-comunità internazionale cooperazione economica militare politica sociale energetica""".split()
+comunità internazionale cooperazione economica militare politica sociale
+energetica""".split()
 
 
 def entity_pool(rng: random.Random) -> list[str]:
@@ -80,7 +81,9 @@ def article(rng: random.Random, number: int, pool: list[str], tags: bool) -> str
     mentions = rng.sample(pool, rng.randint(8, 15))
     paragraphs, words = [], 0
     while words < 650:
-        sentences = [sentence(rng, rng.randint(8, 22)) for _ in range(rng.randint(3, 6))]
+        sentences = [
+            sentence(rng, rng.randint(8, 22)) for _ in range(rng.randint(3, 6))
+        ]
         paragraphs.append(" ".join(sentences))
         words += sum(len(s.split()) for s in sentences)
     for index, name in enumerate(mentions):
@@ -98,7 +101,9 @@ def article(rng: random.Random, number: int, pool: list[str], tags: bool) -> str
     return "\n".join(lines) + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def write_corpus(count: int, folder: Path, tags: bool = False, seed: int = 2025) -> None:
+def write_corpus(
+    count: int, folder: Path, tags: bool = False, seed: int = 2025
+) -> None:
     """Write `count` articles into folder/notizie/ and an empty registry."""
     rng = random.Random(seed)
     pool = entity_pool(rng)

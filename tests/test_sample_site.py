@@ -21,6 +21,7 @@ def _build(output: Path) -> Site:
             "OUTPUT_PATH": str(output),
             "THEME": str(ROOT / "theme"),
             "PLUGIN_PATHS": [str(ROOT / "plugins")],
+            "CACHE_PATH": str(output.parent / "cache"),
         },
     )
     Pelican(settings).run()

@@ -3,9 +3,20 @@ country and topic."""
 
 from pelican import signals
 
-from .receivers import add_generator, collect_entities
+from .receivers import (
+    add_generator,
+    add_writer,
+    check_settings,
+    collect_entities,
+    prepare_articles,
+    use_digest_reader,
+)
 
 
 def register():
+    signals.initialized.connect(check_settings)
+    signals.readers_init.connect(use_digest_reader)
+    signals.article_generator_init.connect(prepare_articles)
     signals.article_generator_finalized.connect(collect_entities)
     signals.get_generators.connect(add_generator)
+    signals.get_writer.connect(add_writer)

