@@ -59,15 +59,8 @@ def write_content(folder: Path, articles: dict[str, str], registry: str | None):
         (folder / "entities.yml").write_text(textwrap.dedent(registry), "utf-8")
 
 
-def build_site(
-    tmp_path: Path,
-    articles: dict[str, str],
-    registry: str | None = "",
-    **overrides,
-) -> Site:
-    """Build `articles` (file name → Markdown) with the project's pelicanconf.py."""
-    content, output = tmp_path / "content", tmp_path / "output"
-    write_content(content, articles, registry)
+def run_pelican(content: Path, output: Path, cache: Path, **overrides) -> Site:
+    """One build of `content` with the project's pelicanconf.py."""
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
@@ -75,12 +68,33 @@ def build_site(
             "OUTPUT_PATH": str(output),
             "THEME": str(ROOT / "theme"),
             "PLUGIN_PATHS": [str(ROOT / "plugins")],
-            "CACHE_PATH": str(tmp_path / "cache"),
+            "CACHE_PATH": str(cache),
             **overrides,
         },
     )
     Pelican(settings).run()
     return Site(output)
+
+
+def build_site(
+    tmp_path: Path,
+    articles: dict[str, str],
+    registry: str | None = "",
+    **overrides,
+) -> Site:
+    """Build `articles` (file name → Markdown) with the project's pelicanconf.py."""
+    content = tmp_path / "content"
+    write_content(content, articles, registry)
+    return run_pelican(content, tmp_path / "output", tmp_path / "cache", **overrides)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
