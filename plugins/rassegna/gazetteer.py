@@ -57,9 +57,12 @@ def country_name(code: str, language: str) -> str:
 
 
 def _is_exonym_like(name: str) -> bool:
-    """Alternate names that read as a city's name in another language; short or
-    all-capital ones are mostly codes and nicknames (MOW, Kim for Kimberley)."""
-    return len(name) >= 4 and not name.isupper()
+    """Alternate names in Latin script that read as a city's name in another
+    language; short or all-capital ones are mostly codes and nicknames (MOW, Kim
+    for Kimberley)."""
+    if len(name) < 4 or name.isupper():
+        return False
+    return name.isascii() or all(ord(c) < 0x250 or not c.isalpha() for c in name)
 
 
 @functools.cache

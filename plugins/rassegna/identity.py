@@ -8,19 +8,20 @@ from pelican.utils import slugify
 
 _APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'"))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―", "-"))
-_SPACE = re.compile(r"\s+")
 _SLUG_SUBSTITUTIONS = [(r"'", " "), (r"[^\w\s-]", ""), (r"[-\s_]+", "-")]
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def collapse_space(text: str) -> str:
     """Turn every run of whitespace (non-breaking included) into one space."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def fold(name: str) -> str:
     """The key two spellings of one name share: no case, accents, apostrophe form
     or spacing differences."""
+    if name.isascii():
+        return " ".join(name.replace("`", "'").lower().split())
     text = collapse_space(name.translate(_APOSTROPHES).translate(_DASHES))
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
