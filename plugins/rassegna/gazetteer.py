@@ -89,6 +89,12 @@ def _places_by_name() -> dict[str, Place]:
     return index
 
 
+def warm_up() -> None:
+    """Build the GeoNames index now (about half a second), e.g. while other
+    processes read the articles."""
+    _places_by_name()
+
+
 def place(name: str) -> Place | None:
     """The most populous GeoNames city called `name` in any language."""
     return _places_by_name().get(fold(name))

@@ -57,19 +57,41 @@ def prepare(path: str, settings: dict) -> Prepared:
     return Prepared(content, getattr(markdown, "Meta", {}), scan(content))
 
 
+class _FieldsMarkdown:
+    """What Pelican's `_parse_metadata` asks of a Markdown instance, served by one
+    instance for every file instead of a new one each (a tenth of a build)."""
+
+    def __init__(self, markdown_settings: dict):
+        self._markdown = Markdown(**markdown_settings)
+        self._markdown.preprocessors.deregister("meta")
+        self.preprocessors = self
+
+    def deregister(self, name: str) -> None:
+        """The metadata preprocessor is already off."""
+
+    def reset(self) -> None:
+        self._markdown.reset()
+
+    def convert(self, text: str) -> str:
+        return self._markdown.convert(text)
+
+
 class DigestMarkdownReader(MarkdownReader):
     """Pelican's Markdown reader, typogrifying and recording bold mentions."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared: dict[str, Prepared] = {}
+        self._fields_markdown = None
 
     def read(self, source_path):
         self._source_path = source_path
         prepared = self.prepared.pop(source_path, None)
         if prepared is None:
             prepared = prepare(source_path, self.settings)
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        if self._fields_markdown is None:
+            self._fields_markdown = _FieldsMarkdown(self.settings["MARKDOWN"])
+        self._md = self._fields_markdown
         metadata = self._parse_metadata(prepared.meta)
         if typogrifies(self.settings):
             for field in ("title", "summary"):
@@ -94,9 +116,10 @@ def _prepare_in_worker(path: str) -> tuple[str, Prepared | None]:
         return path, None
 
 
-def prepare_all(readers, paths: list[str], processes: int) -> None:
+def prepare_all(readers, paths: list[str], processes: int, while_waiting) -> None:
     """Prepare the uncached Markdown files among `paths` on `processes` cores, for
-    the readers to pick up when Pelican reads them one by one."""
+    the readers to pick up when Pelican reads them one by one; this process runs
+    `while_waiting()` meanwhile."""
     pending: dict[str, DigestMarkdownReader] = {}
     for path in paths:
         reader = readers.readers.get(Path(path).suffix[1:])
@@ -108,7 +131,9 @@ def prepare_all(readers, paths: list[str], processes: int) -> None:
     chunk = max(1, len(pending) // (processes * 8))
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, _start_worker, (readers.settings,)) as pool:
-        for path, prepared in pool.imap_unordered(_prepare_in_worker, pending, chunk):
+        results = pool.imap_unordered(_prepare_in_worker, pending, chunk)
+        while_waiting()
+        for path, prepared in results:
             if prepared is not None:
                 pending[path].prepared[path] = prepared
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pelican.readers import MarkdownReader
 
-from . import groups, registry, settings
+from . import gazetteer, groups, registry, settings
 from .classify import Classifier
 from .gazetteer import PlaceLookup
 from .mentions import link_strongs, mention_name, scan
@@ -96,7 +96,7 @@ def prepare_articles(generator) -> None:
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
     paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files]
-    prepare_all(generator.readers, paths, conf.read_processes)
+    prepare_all(generator.readers, paths, conf.read_processes, gazetteer.warm_up)
 
 
 def collect_entities(generator) -> None:
