@@ -4,7 +4,7 @@ then GeoNames places, then the name's case."""
 from dataclasses import dataclass
 
 from . import gazetteer
-from .identity import fold
+from .identity import fold_name
 from .registry import Registry, RegistryEntry
 
 
@@ -46,7 +46,7 @@ class Classifier:
         key = (
             f"country:{entry.country}"
             if entry.kind == "country"
-            else f"registry:{fold(entry.name)}"
+            else f"registry:{fold_name(entry.name)}"
         )
         return Identity(
             key=key,
@@ -99,4 +99,4 @@ class Classifier:
                     key=f"place:{found.geonameid}", kind="place", country=found.country
                 )
         kind = "concept" if name[:1].islower() else "other"
-        return Identity(key=f"name:{fold(name)}", kind=kind)
+        return Identity(key=f"name:{fold_name(name)}", kind=kind)

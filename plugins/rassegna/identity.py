@@ -1,5 +1,6 @@
 """Names to identity keys, slugs and plain text."""
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -28,6 +29,12 @@ def fold(name: str) -> str:
         stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
         text = unicodedata.normalize("NFC", stripped)
     return text.casefold()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_name(name: str) -> str:
+    """fold(), remembered: for the few hundred names an archive repeats."""
+    return fold(name)
 
 
 def words(name: str) -> list[str]:

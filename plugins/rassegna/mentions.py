@@ -6,6 +6,7 @@ with its exact start and end in the HTML, so linking inserts `<a>` and `</a>`
 around it and leaves every other byte of the article as it was.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -59,6 +60,7 @@ def trim(text: str) -> str:
     return text[start:end]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def mention_name(text: str, max_words: int) -> str | None:
     """The entity name a bold text stands for, or None when it is no entity."""
     name = trim(collapse_space(text))

@@ -2,8 +2,8 @@
 per-entity Atom feeds and entities.json."""
 
 import json
-import os
 from itertools import groupby
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 from pelican.generators import Generator
@@ -149,9 +149,10 @@ class DigestPagesGenerator(Generator):
             self._write_json(conf.json_save_as, entities_json(digest))
 
     def _write_json(self, save_as: str, data: dict) -> None:
-        path = sanitised_join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            # No indent: the standard library's fast encoder only runs without one.
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-            handle.write("\n")
+        path = Path(sanitised_join(self.output_path, save_as))
+        # dumps, not dump, and no indent: only then does the C encoder run.
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

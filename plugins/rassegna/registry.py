@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pycountry
 import yaml
 
-from .identity import collapse_space, fold
+from .identity import collapse_space, fold_name
 
 KINDS = ("country", "place", "person", "organization", "concept", "other")
 _FIELDS = {"kind", "country", "aliases", "description", "wikidata"}
@@ -32,7 +32,7 @@ class Registry:
     by_name: dict[str, RegistryEntry]
 
     def lookup(self, name: str) -> RegistryEntry | None:
-        return self.by_name.get(fold(name))
+        return self.by_name.get(fold_name(name))
 
 
 EMPTY = Registry({})
@@ -130,7 +130,7 @@ def parse(text: str, path: str) -> Registry:
         where = f"{at}: entry {name!r}"
         entry = _entry(name, fields, where)
         for alias in (name, *entry.aliases):
-            key = fold(alias)
+            key = fold_name(alias)
             other = by_name.get(key)
             if other is not None and other.name != name:
                 raise RegistryError(

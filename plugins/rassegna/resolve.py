@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .classify import Classifier, Identity
-from .identity import fold, slug_for, words
+from .identity import fold_name, slug_for, words
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +39,11 @@ def newest_first(articles) -> list:
 
 def _short_form(name, identities_of_long_names, classifier, max_population):
     """The one multi-word mention's identity whose first or last word is `name`."""
-    key = fold(name)
+    key = fold_name(name)
     matches = {
         identity.key: identity
         for long_name, identity in identities_of_long_names.items()
-        if key in (fold(words(long_name)[0]), fold(words(long_name)[-1]))
+        if key in (fold_name(words(long_name)[0]), fold_name(words(long_name)[-1]))
     }
     if len(matches) != 1 or classifier.is_large_place(name, max_population):
         return None
@@ -132,7 +132,7 @@ def resolve(article_names, classifier: Classifier, max_population: int, related:
             name=name,
             description=identity.description,
             wikidata=identity.wikidata,
-            aliases=sorted(aliases, key=lambda alias: (fold(alias), alias)),
+            aliases=sorted(aliases, key=lambda alias: (fold_name(alias), alias)),
             articles=newest_first(articles[key]),
             mentions=sum(spellings[key].values()),
         )

@@ -21,6 +21,9 @@ _FOREIGN_LINK = re.compile(
 _ENTITY_LINK = re.compile(r"\{filename\}/\.rassegna/")
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 class Unknown(Exception):
     """A value whose description is not known: its page is always rendered."""
 
@@ -103,12 +106,15 @@ class Describer:
     def value(self, value, depth: int = 0):
         """A description of `value`; entities, countries and topics in full at
         the top (depth 0) and by name, address and size further down."""
-        if isinstance(value, (str, int, float, bool, type(None))):
+        if isinstance(value, _SCALARS):
             return value
         if isinstance(value, Content):
-            return ("content", self.content(value))
+            return self.content(value)
         if isinstance(value, (list, tuple)):
-            return [self.value(v, depth + 1) for v in value]
+            return [
+                self.content(v) if isinstance(v, Content) else self.value(v, depth + 1)
+                for v in value
+            ]
         if isinstance(value, dict):
             return sorted((str(k), self.value(v, depth + 1)) for k, v in value.items())
         if isinstance(value, (datetime.date, datetime.datetime)):
