@@ -93,7 +93,6 @@ class Describer:
         key = digest(
             html,
             item.url,
-            item.save_as,
             self.value(metadata, 1),
             self.value(getattr(item, "topic", None), 1),
             self.value(getattr(item, "countries", []), 1),
@@ -120,7 +119,8 @@ class Describer:
         if isinstance(value, (datetime.date, datetime.datetime)):
             return value.isoformat()
         if isinstance(value, URLWrapper):
-            return (type(value).__name__, value.name, value.url)
+            # Its address follows from its name and the settings (in the site key).
+            return (type(value).__name__, value.name)
         if isinstance(value, PaginatorPage):
             return (
                 "page",
