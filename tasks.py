@@ -17,38 +17,46 @@ CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
 
 
-def _pelican(settings_file: str) -> None:
-    """Build with Pelican in this process. An error Pelican or the plugin reports
-    (an unreadable file, a bad registry) stops the task with its message and a
-    non-zero exit, without a traceback."""
+def run_build(settings_file: Path, **overrides) -> None:
+    """Build with Pelican in this process, as every task does. Any error Pelican
+    or the plugin reports (an unreadable file, a bad registry, two articles with
+    one slug) stops the build: Exit is raised with the message and a non-zero
+    code, and no traceback is shown."""
     from pelican import Pelican
+    from pelican.log import FatalLogger
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
-    from rassegna.registry import RegistryError
+    from rassegna.errors import BuildError
 
+    previous = FatalLogger.fatal_lvl
     init_logging(level=logging.WARNING, fatal="errors", name="pelican")
-    settings = read_settings(
-        str(ROOT / settings_file),
-        override={"PATH": str(CONTENT), "OUTPUT_PATH": str(OUTPUT)},
-    )
     try:
-        Pelican(settings).run()
-    except RegistryError as error:
+        Pelican(read_settings(str(settings_file), override=overrides)).run()
+    except BuildError as error:
         raise Exit(f"Build failed: {error}", code=1) from None
-    except RuntimeError as error:  # raised by Pelican's log once an error is shown
-        raise Exit(f"Build failed ({error}): see the message above.", code=1) from None
+    except RuntimeError as error:  # Pelican's own, or its log stopping at an error
+        reason = str(error)
+        if reason == "Warning or error encountered":
+            reason = "see the error above"
+        raise Exit(f"Build failed: {reason}", code=1) from None
+    finally:
+        FatalLogger.fatal_lvl = previous
+
+
+def _build_site(settings_file: str) -> None:
+    run_build(ROOT / settings_file, PATH=str(CONTENT), OUTPUT_PATH=str(OUTPUT))
 
 
 @task
 def build(c):
     """Build the site into output/ with the local settings."""
-    _pelican("pelicanconf.py")
+    _build_site("pelicanconf.py")
 
 
 @task
 def publish(c):
     """Build the site into output/ with the publishing settings."""
-    _pelican("publishconf.py")
+    _build_site("publishconf.py")
 
 
 @task

@@ -10,6 +10,7 @@ from pelican.utils import slugify
 _APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʻ`´′", "'"))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―", "-"))
 _SLUG_SUBSTITUTIONS = [(r"'", " "), (r"[^\w\s-]", ""), (r"[-\s_]+", "-")]
+MAX_SLUG = 80
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -46,7 +47,10 @@ def slug_for(name: str) -> str:
     """A safe single path segment for a name: transliterated ASCII, never empty."""
     slug = slugify(name.translate(_APOSTROPHES), regex_subs=_SLUG_SUBSTITUTIONS)
     slug = slug.strip("-")
+    digest = hashlib.sha1(fold(name).encode("utf-8")).hexdigest()[:10]
     if not SAFE_SLUG.match(slug):
-        digest = hashlib.sha1(fold(name).encode("utf-8")).hexdigest()[:10]
-        slug = f"n-{digest}"
+        return f"n-{digest}"
+    if len(slug) > MAX_SLUG:
+        # Short enough for any file system, still one per name.
+        return f"{slug[: MAX_SLUG - 11].rstrip('-')}-{digest}"
     return slug

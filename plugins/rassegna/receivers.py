@@ -10,6 +10,7 @@ from pelican.readers import MarkdownReader
 
 from . import gazetteer, groups, registry, settings
 from .classify import Classifier
+from .errors import BuildError
 from .gazetteer import PlaceLookup
 from .mentions import link_strongs, mention_name, scan
 from .pages import DigestPagesGenerator
@@ -99,9 +100,26 @@ def prepare_articles(generator) -> None:
     prepare_all(generator.readers, paths, conf.read_processes, gazetteer.warm_up)
 
 
+def _check_unique_slugs(generator) -> None:
+    """Two articles with one slug: Pelican would warn and keep going; stop instead,
+    naming both files."""
+    seen = {}
+    everything = [*generator.articles, *generator.hidden_articles, *generator.drafts]
+    for article in sorted(everything, key=lambda a: a.source_path):
+        key = (article.slug, article.lang)
+        if key in seen:
+            raise BuildError(
+                f"{seen[key].relative_source_path} and {article.relative_source_path}"
+                f" have the same slug {article.slug!r}: give one of them its own"
+                " 'Slug:'"
+            )
+        seen[key] = article
+
+
 def collect_entities(generator) -> None:
     """article_generator_finalized: resolve the entities of the published articles
     and link their mentions."""
+    _check_unique_slugs(generator)
     conf = settings.read(generator.settings)
     places = PlaceLookup(_places_file(generator.settings))
     classifier = Classifier(_registry(conf, generator.path), conf.languages, places)
@@ -111,9 +129,7 @@ def collect_entities(generator) -> None:
         article.override_url = article.url
     strongs = {a.source_path: _strongs(a) for a in articles}
     mentions = [(a, _names(strongs[a.source_path], conf.max_words)) for a in articles]
-    entities, links = resolve(
-        mentions, classifier, conf.short_form_max_population, conf.related_limit
-    )
+    entities, links = resolve(mentions, classifier, conf)
     places.save()
     generated = generator.context["generated_content"]
     for entity in entities:

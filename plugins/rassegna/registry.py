@@ -5,13 +5,14 @@ from dataclasses import dataclass
 import pycountry
 import yaml
 
+from .errors import BuildError
 from .identity import collapse_space, fold_name
 
 KINDS = ("country", "place", "person", "organization", "concept", "other")
 _FIELDS = {"kind", "country", "aliases", "description", "wikidata"}
 
 
-class RegistryError(Exception):
+class RegistryError(BuildError):
     """A registry that cannot be used; the message names the file and entry."""
 
 

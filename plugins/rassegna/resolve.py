@@ -98,8 +98,9 @@ def _assign_slugs(entities: list[Entity]) -> None:
         entity.slug = slug
 
 
-def resolve(article_names, classifier: Classifier, max_population: int, related: int):
-    """Build the entities from `(article, mention names)` pairs given oldest first.
+def resolve(article_names, classifier: Classifier, conf):
+    """Build the entities from `(article, mention names)` pairs given oldest first,
+    with the plugin's settings `conf`.
 
     Returns the entities sorted by slug, and each article's name → Entity map
     keyed by the article's source path.
@@ -110,15 +111,17 @@ def resolve(article_names, classifier: Classifier, max_population: int, related:
     together: dict[str, Counter] = defaultdict(Counter)
     keys_by_article = []
     for article, names in article_names:
-        named = identify_article(names, classifier, max_population)
+        named = identify_article(names, classifier, conf.short_form_max_population)
         for name in names:
             spellings[named[name].key][name] += 1
         keys = list(dict.fromkeys(identity.key for identity in named.values()))
         for identity in named.values():
             identities.setdefault(identity.key, identity)
+        counts_together = len(keys) <= conf.related_max_per_article
         for key in keys:
             articles[key].append(article)
-            together[key].update(other for other in keys if other != key)
+            if counts_together:
+                together[key].update(other for other in keys if other != key)
         keys_by_article.append((article, named))
 
     entities = {}
@@ -142,7 +145,7 @@ def resolve(article_names, classifier: Classifier, max_population: int, related:
             together[key].items(),
             key=lambda item: (-item[1], entities[item[0]].slug),
         )
-        entity.related = [entities[other] for other, _ in ranked[:related]]
+        entity.related = [entities[other] for other, _ in ranked[: conf.related_limit]]
     links = {
         article.source_path: {
             name: entities[identity.key] for name, identity in named.items()

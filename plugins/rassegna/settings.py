@@ -11,6 +11,9 @@ DEFAULTS = {
     "ENTITY_LANGUAGES": ("it", "en"),
     "ENTITY_SHORT_FORM_MAX_POPULATION": 100_000,
     "ENTITY_RELATED_LIMIT": 8,
+    # An article naming more entities than this is a list, not news: it does not
+    # count towards which entities appear together.
+    "ENTITY_RELATED_MAX_PER_ARTICLE": 150,
     "ENTITY_KIND_LABELS": {
         "country": "Paesi",
         "place": "Luoghi",
@@ -48,6 +51,7 @@ class EntitySettings:
     languages: tuple[str, ...]
     short_form_max_population: int
     related_limit: int
+    related_max_per_article: int
     kind_labels: dict
     entity_url: str
     entity_save_as: str
@@ -74,6 +78,7 @@ _NAMES = {
     "ENTITY_LANGUAGES": "languages",
     "ENTITY_SHORT_FORM_MAX_POPULATION": "short_form_max_population",
     "ENTITY_RELATED_LIMIT": "related_limit",
+    "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
     "ENTITY_KIND_LABELS": "kind_labels",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
 }
