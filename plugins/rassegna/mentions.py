@@ -63,6 +63,8 @@ def trim(text: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def mention_name(text: str, max_words: int) -> str | None:
     """The entity name a bold text stands for, or None when it is no entity."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
     name = trim(collapse_space(text))
     if not any(c.isalnum() for c in name) or len(words(name)) > max_words:
         return None

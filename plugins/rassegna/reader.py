@@ -3,7 +3,9 @@ read time, so Pelican's content cache keeps their result, and the files that are
 not cached are prepared in parallel."""
 
 import hashlib
+import logging
 import multiprocessing
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +17,8 @@ from typogrify.filters import typogrify
 
 from .mentions import Strong, scan
 from .settings import read as read_settings
+
+logger = logging.getLogger(__name__)
 
 STRONGS_KEY = "rassegna_strongs"
 _CACHE_FILES = ("ArticlesGenerator-Readers", "PagesGenerator-Readers")
@@ -47,11 +51,24 @@ def typogrifies(settings: dict) -> bool:
     return read_settings(settings).typogrify and not settings["TYPOGRIFY"]
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(text: str, path: str) -> str:
+    """Control characters cannot go into a page or a feed: drop them, saying so."""
+    cleaned, count = _CONTROL.subn("", text)
+    if count:
+        logger.warning("%s: removed %d control character(s)", path, count)
+    return cleaned
+
+
 def prepare(path: str, settings: dict) -> Prepared:
     """Convert one Markdown file to typogrified HTML and find its bold mentions."""
     markdown = Markdown(**settings["MARKDOWN"])
     with pelican_open(path) as text:
-        content = markdown.convert(text)
+        content = _without_controls(
+            markdown.convert(_without_controls(text, path)), path
+        )
     if typogrifies(settings) and content:
         content = typogrify_text(content, settings)
     return Prepared(content, getattr(markdown, "Meta", {}), scan(content))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.readers import MarkdownReader
+from pelican.urlwrappers import Category
 
 from . import gazetteer, groups, registry, settings
 from .classify import Classifier
@@ -127,6 +128,12 @@ def collect_entities(generator) -> None:
     for article in articles:
         # Articles are listed on many pages; work their URL out once.
         article.override_url = article.url
+        if getattr(article, "category", None) is None:
+            # Pelican leaves it unset when category pages are off (the topics
+            # replace them): such an article joins the default topic.
+            article.category = Category(
+                generator.settings["DEFAULT_CATEGORY"], generator.settings
+            )
     strongs = {a.source_path: _strongs(a) for a in articles}
     mentions = [(a, _names(strongs[a.source_path], conf.max_words)) for a in articles]
     entities, links = resolve(mentions, classifier, conf)

@@ -226,8 +226,10 @@ class DigestWriter(Writer):
 
     def _render_all(self, jobs: list[Job], processes: int) -> None:
         if processes < 2 or len(jobs) < _PARALLEL_FROM:
-            for job in jobs:
-                self._render(job)
+            if not self._render_each(jobs):
+                raise RuntimeError(
+                    "Some pages could not be written: see the errors above"
+                )
             return
         context = multiprocessing.get_context("fork")
         workers = [
@@ -238,15 +240,24 @@ class DigestWriter(Writer):
             worker.start()
         for worker in workers:
             worker.join()
-        failed = [w.exitcode for w in workers if w.exitcode != 0]
-        if failed:
-            raise RuntimeError(
-                f"{len(failed)} page-writing process(es) failed; see above"
-            )
+        if any(worker.exitcode != 0 for worker in workers):
+            raise RuntimeError("Some pages could not be written: see the errors above")
+
+    def _render_each(self, jobs: list[Job]) -> bool:
+        """Render `jobs`, logging each that fails; whether all went well."""
+        done = True
+        for job in jobs:
+            try:
+                self._render(job)
+            except Exception as error:
+                logger.error("Could not write %s: %s", job.name, error)
+                done = False
+        return done
 
     def _render_share(self, jobs: list[Job]) -> None:
-        for job in jobs:
-            self._render(job)
+        """A worker process's part of the rendering; its exit code says how it went."""
+        if not self._render_each(jobs):
+            raise SystemExit(1)
 
     def _render(self, job: Job) -> None:
         if job.feed is not None:
