@@ -5,6 +5,7 @@ import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -86,6 +87,34 @@ def build_site(
     content = tmp_path / "content"
     write_content(content, articles, registry)
     return run_pelican(content, tmp_path / "output", tmp_path / "cache", **overrides)
+
+
+def check_integrity(site: Site) -> None:
+    """Every internal href and src of every page resolves to a file of the site;
+    no doubly escaped ampersand in a page, in entities.json or in the HTML a feed
+    carries; no link inside a link."""
+    for name in site.files():
+        if name.endswith(".xml"):
+            for element in ElementTree.parse(site.output / name).iter():
+                assert "&amp;amp;" not in (element.text or ""), name
+            continue
+        if not name.endswith((".html", ".json")):
+            continue
+        text = site.read(name)
+        assert "&amp;amp;" not in text, name
+        if not name.endswith(".html"):
+            continue
+        page = BeautifulSoup(text, "html.parser")
+        assert not page.select("a a"), name
+        for element in page.find_all(["a", "link", "img", "script"]):
+            target = element.get("href") or element.get("src") or ""
+            if not target or target.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            path = (site.output / name).parent / target.split("#")[0]
+            if target.endswith("/") or target in (".", "./"):
+                path = path / "index.html"
+            assert path.resolve().is_file(), f"{name}: {target}"
+            assert path.resolve().is_relative_to(site.output.resolve()), target
 
 
 def tree(folder: Path) -> dict[str, bytes]:
