@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +125,14 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_dedup():
+    """Pelican drops a warning it has logged before in the same process; every
+    test starts as a fresh `pelican` run would."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 @pytest.fixture
