@@ -24,12 +24,16 @@ def fold(name: str) -> str:
     or spacing differences."""
     if name.isascii():
         return " ".join(name.replace("`", "'").lower().split())
-    text = collapse_space(name.translate(_APOSTROPHES).translate(_DASHES))
-    if not text.isascii():
+    text = name
+    while True:  # until stable: casefolding and decomposing can feed each other
         decomposed = unicodedata.normalize("NFKD", text)
-        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-        text = unicodedata.normalize("NFC", stripped)
-    return text.casefold()
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = folded.casefold()
+        if folded == text:
+            break
+        text = folded
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES).translate(_DASHES)
+    return collapse_space(text)
 
 
 @functools.lru_cache(maxsize=1 << 16)
