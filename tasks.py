@@ -64,6 +64,11 @@ def livereload(c, port=8000):
     """Build, serve on http://localhost:PORT and rebuild and reload the browser
     whenever content, theme, plugin or settings change."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+
+    # livereload skips a reload within 3 s of the last one; after a rebuild the
+    # page must always show it, and a rebuild takes long enough to avoid storms.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
 
     def rebuild():
         # A fresh process per build, so edits to the plugin take effect too; a
@@ -73,8 +78,13 @@ def livereload(c, port=8000):
     rebuild()
     server = Server()
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
-        server.watch(str(ROOT / watched), rebuild)
-    server.serve(root=str(OUTPUT), port=int(port), host="localhost")
+        server.watch(str(ROOT / watched), rebuild, ignore=_is_bytecode)
+    # restart_delay=0: no reload of open pages when the server starts.
+    server.serve(root=str(OUTPUT), port=int(port), host="localhost", restart_delay=0)
+
+
+def _is_bytecode(file_name: str) -> bool:
+    return file_name.endswith(".pyc")
 
 
 @task(pre=[publish])

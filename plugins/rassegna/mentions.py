@@ -103,6 +103,9 @@ class _StrongScanner(HTMLParser):
                 current["hidden"] += 1
         self.open.append(tag)
 
+    def handle_startendtag(self, tag, attrs):
+        """`<br/>`, `<strong/>`: nothing opens, so nothing to track."""
+
     def handle_endtag(self, tag):
         if tag not in self.open:
             return

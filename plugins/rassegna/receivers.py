@@ -98,7 +98,7 @@ def prepare_articles(generator) -> None:
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
     paths = [os.path.abspath(os.path.join(generator.path, f)) for f in files]
-    prepare_all(generator.readers, paths, conf.read_processes, gazetteer.warm_up)
+    prepare_all(generator.readers, paths, conf.processes, gazetteer.warm_up)
 
 
 def _check_unique_slugs(generator) -> None:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 DEFAULTS = {
     "RASSEGNA_TYPOGRIFY": False,
-    "RASSEGNA_READ_PROCESSES": None,
+    # Processes for reading and writing; None: one per core this build may use.
+    "RASSEGNA_PROCESSES": None,
     "ENTITY_MAX_WORDS": 6,
     "ENTITY_REGISTRY": "entities.yml",
     "ENTITY_LANGUAGES": ("it", "en"),
@@ -45,7 +46,7 @@ class EntitySettings:
     """The plugin's settings, read once per build."""
 
     typogrify: bool
-    read_processes: int
+    processes: int
     max_words: int
     registry: str | None
     languages: tuple[str, ...]
@@ -72,7 +73,7 @@ class EntitySettings:
 
 _NAMES = {
     "RASSEGNA_TYPOGRIFY": "typogrify",
-    "RASSEGNA_READ_PROCESSES": "read_processes",
+    "RASSEGNA_PROCESSES": "processes",
     "ENTITY_MAX_WORDS": "max_words",
     "ENTITY_REGISTRY": "registry",
     "ENTITY_LANGUAGES": "languages",
@@ -91,6 +92,6 @@ def read(settings: dict) -> EntitySettings:
         name = _NAMES.get(key, key.lower())
         values[name] = settings.get(key, default)
     values["languages"] = tuple(values["languages"])
-    if values["read_processes"] is None:
-        values["read_processes"] = len(os.sched_getaffinity(0))
+    if values["processes"] is None:
+        values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)

@@ -211,7 +211,7 @@ class DigestWriter(Writer):
                 written[job.name] = previous[job.name]
                 continue
             to_render.append((job, key))
-        processes = read_settings(self.settings).read_processes
+        processes = read_settings(self.settings).processes
         self._render_all([job for job, _ in to_render], processes)
         for job, key in to_render:
             path = sanitised_join(self.output_path, job.name)
