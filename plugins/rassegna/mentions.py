@@ -139,10 +139,15 @@ def scan(html: str) -> list[Strong]:
     return scanner.found
 
 
+def names_of(strongs: list[Strong], max_words: int) -> list[str]:
+    """The entity names among bold elements, in document order."""
+    found = (mention_name(strong.text, max_words) for strong in strongs)
+    return [name for name in found if name is not None]
+
+
 def extract_mentions(html: str, max_words: int) -> list[str]:
     """Every entity name marked in bold in `html`, in document order."""
-    found = (mention_name(strong.text, max_words) for strong in scan(html))
-    return [name for name in found if name is not None]
+    return names_of(scan(html), max_words)
 
 
 def link_strongs(

@@ -13,7 +13,7 @@ from . import gazetteer, groups, registry, settings
 from .classify import Classifier
 from .errors import BuildError
 from .gazetteer import PlaceLookup
-from .mentions import link_strongs, mention_name, scan
+from .mentions import link_strongs, names_of, scan
 from .pages import DigestPagesGenerator
 from .reader import STRONGS_KEY, DigestMarkdownReader, drop_stale_cache, prepare_all
 from .resolve import Entity, resolve
@@ -70,11 +70,6 @@ def _strongs(article) -> list:
     ):
         return recorded
     return scan(html)
-
-
-def _names(strongs, max_words: int) -> list[str]:
-    found = (mention_name(strong.text, max_words) for strong in strongs)
-    return [name for name in found if name is not None]
 
 
 def check_settings(pelican) -> None:
@@ -135,7 +130,7 @@ def collect_entities(generator) -> None:
                 generator.settings["DEFAULT_CATEGORY"], generator.settings
             )
     strongs = {a.source_path: _strongs(a) for a in articles}
-    mentions = [(a, _names(strongs[a.source_path], conf.max_words)) for a in articles]
+    mentions = [(a, names_of(strongs[a.source_path], conf.max_words)) for a in articles]
     entities, links = resolve(mentions, classifier, conf)
     places.save()
     generated = generator.context["generated_content"]
