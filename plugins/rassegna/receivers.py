@@ -44,7 +44,7 @@ def _places_file(pelican_settings: dict) -> Path | None:
     return Path(pelican_settings["CACHE_PATH"]) / "rassegna-places.pickle"
 
 
-def _place(entity_or_group, url: str, save_as: str) -> None:
+def _set_address(entity_or_group, url: str, save_as: str) -> None:
     entity_or_group.url = url.format(slug=entity_or_group.slug)
     entity_or_group.save_as = save_as.format(slug=entity_or_group.slug)
 
@@ -135,7 +135,7 @@ def collect_entities(generator) -> None:
     places.save()
     generated = generator.context["generated_content"]
     for entity in entities:
-        _place(entity, conf.entity_url, conf.entity_save_as)
+        _set_address(entity, conf.entity_url, conf.entity_save_as)
         if conf.entity_feed_atom:
             entity.feed = conf.entity_feed_atom.format(slug=entity.slug)
         generated[LINK_KEY.format(slug=entity.slug)] = entity
@@ -149,9 +149,9 @@ def collect_entities(generator) -> None:
         )
     countries, topics = groups.build(articles, entities, links, conf.languages[0])
     for country in countries:
-        _place(country, conf.country_url, conf.country_save_as)
+        _set_address(country, conf.country_url, conf.country_save_as)
     for topic in topics:
-        _place(topic, conf.topic_url, conf.topic_save_as)
+        _set_address(topic, conf.topic_url, conf.topic_save_as)
     generator.context["rassegna"] = Digest(conf, entities, countries, topics)
 
 

@@ -215,7 +215,7 @@ class DigestWriter(Writer):
         self._render_all([job for job, _ in to_render], processes)
         for job, key in to_render:
             path = sanitised_join(self.output_path, job.name)
-            if key is not None and os.path.isfile(path):
+            if os.path.isfile(path):  # recorded even when unknown, to be removed later
                 status = os.stat(path)
                 written[job.name] = [key, status.st_size, status.st_mtime_ns]
         for name in sorted(set(previous) - {job.name for job in jobs}):
