@@ -1,13 +1,17 @@
 """One timed build, run by bench/run.py in a fresh process: prints seconds and
-peak memory as JSON.
+peak memory as JSON: the peak resident size of this process and of its largest
+worker, and the peak proportional set size (PSS: shared pages divided among the
+processes sharing them) of the whole process tree, sampled every 50 ms.
 
     python bench/build_once.py rassegna|plain|plain-cached CONTENT OUTPUT CACHE
 """
 
 import json
 import logging
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,16 +42,66 @@ def settings_for(kind: str, content: str, output: str, cache: str) -> dict:
     return read_settings(str(ROOT / "pelicanconf.py"), override=paths)
 
 
+class TreeMemory:
+    """Samples the PSS of this process and its children on a thread (Linux)."""
+
+    def __init__(self):
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, _tree(os.getpid()))))
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid] + [p for child in children for p in _tree(int(child))]
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def main() -> None:
     kind, content, output, cache = sys.argv[1:5]
     init_logging(level=logging.WARNING, name="pelican")
     settings = settings_for(kind, content, output, cache)
-    start = time.perf_counter()
-    Pelican(settings).run()
-    seconds = time.perf_counter() - start
+    with TreeMemory() as memory:
+        start = time.perf_counter()
+        Pelican(settings).run()
+        seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers}))
+    tree = memory.peak_kb / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": own,
+                "worker_peak_mb": workers,
+                "tree_pss_mb": tree,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

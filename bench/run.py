@@ -83,9 +83,10 @@ def bench_size(count: int, rounds: int, work: Path) -> float:
     for kind in ("plain", "rassegna"):
         peak = max(run["peak_mb"] for run in cold[kind])
         workers = max(run["worker_peak_mb"] for run in cold[kind])
+        tree = max(run["tree_pss_mb"] for run in cold[kind])
         print(
             f"  peak memory     {kind:9} main {peak:6.0f} MB"
-            f"   workers {workers:6.0f} MB"
+            f"   largest worker {workers:6.0f} MB   whole tree (PSS) {tree:6.0f} MB"
         )
     return ours
 

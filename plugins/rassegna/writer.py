@@ -10,6 +10,7 @@ list). A page whose values are of a kind this module does not know is always
 rendered.
 """
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -225,22 +226,28 @@ class DigestWriter(Writer):
         logger.info("Rendered %d of %d pages and feeds", len(to_render), len(jobs))
 
     def _render_all(self, jobs: list[Job], processes: int) -> None:
-        if processes < 2 or len(jobs) < _PARALLEL_FROM:
-            if not self._render_each(jobs):
-                raise RuntimeError(
-                    "Some pages could not be written: see the errors above"
-                )
-            return
+        """Render on `processes` cores: this process takes one share and forked
+        workers the others (one fewer copy of the build in memory than a pool)."""
+        shares = [jobs]
+        if processes > 1 and len(jobs) >= _PARALLEL_FROM:
+            shares = [jobs[i::processes] for i in range(processes)]
+        # Objects frozen before the fork are left alone by the workers' collector,
+        # so fewer of the memory pages shared with them get copied.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         workers = [
-            context.Process(target=self._render_share, args=(jobs[i::processes],))
-            for i in range(processes)
+            context.Process(target=self._render_share, args=(share,))
+            for share in shares[1:]
         ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        if any(worker.exitcode != 0 for worker in workers):
+        try:
+            for worker in workers:
+                worker.start()
+            done = self._render_each(shares[0])
+        finally:
+            for worker in workers:
+                worker.join()
+            gc.unfreeze()
+        if not done or any(worker.exitcode != 0 for worker in workers):
             raise RuntimeError("Some pages could not be written: see the errors above")
 
     def _render_each(self, jobs: list[Job]) -> bool:
