@@ -2,6 +2,7 @@
 own settings, theme and plugin."""
 
 import json
+import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +117,19 @@ def check_integrity(site: Site) -> None:
                 path = path / "index.html"
             assert path.resolve().is_file(), f"{name}: {target}"
             assert path.resolve().is_relative_to(site.output.resolve()), target
+
+
+def project_copy(tmp_path: Path) -> Path:
+    """The project's content, theme, plugin, settings and tasks, copied for a
+    test that runs `invoke` the way a curator does."""
+    copy = tmp_path / "project"
+    for name in ("content", "theme", "plugins"):
+        shutil.copytree(
+            ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -3,7 +3,6 @@ to its entities and countries, and a curator's edit reloads the open page."""
 
 import os
 import queue
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import project_copy
 
 CHROMIUM = "/usr/bin/chromium"
 ARTICLE = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/"
@@ -59,11 +58,7 @@ class ServerOutput:
 @pytest.fixture
 def preview(tmp_path):
     """`invoke livereload` serving a copy of the project."""
-    project = tmp_path / "project"
-    for name in ("content", "theme", "plugins"):
-        shutil.copytree(ROOT / name, project / name)
-    for name in ("pelicanconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project / name)
+    project = project_copy(tmp_path)
     port = _free_port()
     invoke = Path(sys.executable).parent / "invoke"
     process = subprocess.Popen(

