@@ -153,6 +153,10 @@ def collect_entities(generator) -> None:
     for topic in topics:
         _set_address(topic, conf.topic_url, conf.topic_save_as)
     generator.context["rassegna"] = Digest(conf, entities, countries, topics)
+    # Pelican saved its reader cache just before this signal; its in-memory copy
+    # of every article is not read again, and it would be copied into the worker
+    # processes that render the pages.
+    generator.readers._cache.clear()
 
 
 def add_generator(pelican):
