@@ -2,7 +2,6 @@
 read time, so Pelican's content cache keeps their result, and the files that are
 not cached are prepared in parallel."""
 
-import hashlib
 import logging
 import multiprocessing
 import re
@@ -17,6 +16,7 @@ from typogrify.filters import typogrify
 
 from .mentions import Strong, scan
 from .settings import read as read_settings
+from .signature import digest, settings_key
 
 logger = logging.getLogger(__name__)
 
@@ -155,26 +155,11 @@ def prepare_all(readers, paths: list[str], processes: int, while_waiting) -> Non
                 pending[path].prepared[path] = prepared
 
 
-def _plain(value):
-    """A settings value reduced to what repr() shows the same in every run."""
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return sorted((str(k), _plain(v)) for k, v in value.items())
-    return type(value).__name__
-
-
 def cache_version(settings: dict) -> str:
     """What cached reads depend on: these modules' code and the settings."""
-    digest = hashlib.sha256()
     here = Path(__file__).parent
-    for module in ("reader.py", "mentions.py"):
-        digest.update((here / module).read_bytes())
-    names = sorted(key for key in settings if key.isupper())
-    digest.update(repr([(key, _plain(settings[key])) for key in names]).encode())
-    return digest.hexdigest()
+    code = [(here / module).read_bytes() for module in ("reader.py", "mentions.py")]
+    return digest(code, settings_key(settings))
 
 
 def drop_stale_cache(settings: dict) -> None:
