@@ -289,6 +289,7 @@ def score(answers: dict[str, Answer], expected_groups: dict, built: Built) -> di
         "exact": exact,
         "articles": len(expected_groups),
         "unjudged": unjudged,
+        "unanswered": sorted(set(built.groups) - set(expected_groups)),
     }
 
 
@@ -328,6 +329,10 @@ def report(result: dict) -> None:
         print(f"\n{title}: {len(lines)} disagreement(s)")
         for line in lines:
             print(f"  {line}")
+    if result["unanswered"]:
+        print("\nArticles with no answer (add them to answers.yml):")
+        for slug in result["unanswered"]:
+            print(f"  {slug}")
     if result["unjudged"]:
         print("\nBold names with no answer (add them to answers.yml):")
         for name, slugs in sorted(result["unjudged"].items()):
