@@ -9,10 +9,14 @@ never reach the index. Filters (`data-pagefind-filter`) and weights are set ther
 too. The language, hence Italian stemming, comes from `<html lang>`.
 """
 
+import gzip
+import hashlib
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import cbor2
 from pagefind_bin import get_executable
 
 from .errors import BuildError
@@ -20,6 +24,8 @@ from .settings import read as read_settings
 
 # Pagefind writes this file into every bundle: a folder without it is not one.
 _BUNDLE_MARK = "pagefind-entry.json"
+# Every data file of the bundle: gzip of this signature and a CBOR document.
+_SIGNATURE = b"pagefind_dcd"
 
 
 def index_site(pelican) -> None:
@@ -52,3 +58,53 @@ def index_site(pelican) -> None:
             f"the search index of {output} could not be built:"
             f" {(result.stderr or result.stdout).strip()}"
         )
+    make_deterministic(folder)
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise BuildError(f"{path} is not a Pagefind data file")
+    return cbor2.loads(data[len(_SIGNATURE) :])
+
+
+def _write(folder: Path, pattern: str, stem: str, document, digits: int) -> str:
+    """Write `document` as Pagefind does, named `<stem>_<hash of its bytes>`
+    (the file: `pattern` with that name in it, below `folder`); the name."""
+    data = _SIGNATURE + cbor2.dumps(document)
+    name = f"{stem}_{hashlib.sha1(data).hexdigest()[:digits]}"
+    (folder / pattern.format(name)).write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def make_deterministic(folder: Path) -> None:
+    """Give the bundle the same bytes in every build of the same site.
+
+    Pagefind 1.5 writes each filter's values, and the list of filters, in the
+    order of a Rust hash map, which changes from run to run (Pagefind issue
+    #638: fragments are stable, "filter/metadata indexes" are not). The filter
+    files and each language's metadata are rewritten here in sorted order, and
+    renamed after their new contents, as Pagefind names them; nothing else in
+    the bundle changes.
+    """
+    entry_path = folder / _BUNDLE_MARK
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old_meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(old_meta)
+        filters = []
+        for filter_name, old_hash in meta[3]:
+            old_file = folder / "filter" / f"{old_hash}.pf_filter"
+            key, values = _read(old_file)
+            old_file.unlink()
+            document = [key, sorted(values, key=lambda value: value[0])]
+            stem = old_hash.rsplit("_", 1)[0]  # the language, as Pagefind names it
+            name = _write(folder, "filter/{}.pf_filter", stem, document, 7)
+            filters.append([filter_name, name])
+        meta[3] = sorted(filters)
+        old_meta.unlink()
+        stem = language["hash"].rsplit("_", 1)[0]
+        language["hash"] = _write(folder, "pagefind.{}.pf_meta", stem, meta, 10)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
