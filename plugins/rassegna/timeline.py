@@ -8,6 +8,7 @@ description, table headings) are in `theme/templates/includes/timeline.html`.
 """
 
 import datetime
+import functools
 
 from babel.dates import format_date
 
@@ -65,6 +66,8 @@ def mentions_by_month(articles, language: str) -> dict | None:
     }
 
 
+@functools.cache
 def _label(year: int, month: int, language: str) -> str:
-    """`dicembre 2025`: the month's standalone name in the site's language."""
+    """`dicembre 2025`: the month's standalone name in the site's language (made
+    once per month: hundreds of timelines share the same months)."""
     return format_date(datetime.date(year, month, 1), "LLLL y", locale=language)
