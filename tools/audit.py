@@ -1,6 +1,7 @@
 """Lighthouse scores for a built site: serves the output folder on localhost and
 audits the home page, the newest article, the entity and the country with the
-most articles, and the search page, in Debian's Chromium.
+most articles, the search page and the countries index with its map, in
+Debian's Chromium.
 
     python tools/audit.py [OUTPUT] [--details]
 
@@ -45,6 +46,8 @@ def pages(output: Path) -> list[tuple[str, str]]:
             chosen.append((label, busiest["url"]))
     if (output / "cerca" / "index.html").is_file():
         chosen.append(("search", "cerca/"))
+    if (output / "paesi" / "index.html").is_file():
+        chosen.append(("map", "paesi/"))
     return chosen
 
 

@@ -16,7 +16,7 @@ from babel.dates import format_date
 WIDTH = 600
 HEIGHT = 120
 # Room below the bars for the first and last month's labels.
-AXIS = 22
+AXIS = 28
 # At least this many months are shown, ending with the last month with an article,
 # so that one busy month is seen against the quiet ones before it.
 MIN_MONTHS = 12
