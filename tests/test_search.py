@@ -161,3 +161,12 @@ def test_the_index_does_not_replace_a_folder_it_did_not_write(tmp_path):
 def test_no_index_when_the_setting_is_off(tmp_path):
     site = build_site(tmp_path, ARTICLES, REGISTRY, RASSEGNA_SEARCH_BUNDLE=None)
     assert not (site.output / "pagefind").exists()
+
+
+def test_with_nothing_published_nothing_is_indexed(tmp_path, caplog):
+    """Pagefind indexes every page when none is marked; a site of drafts and
+    hidden articles gets no index instead."""
+    drafts = {name: ARTICLES[name] for name in ("b.md", "c.md")}
+    site = build_site(tmp_path, drafts, REGISTRY)
+    assert not (site.output / "pagefind").exists()
+    assert "No published page to index" in caplog.text

@@ -12,6 +12,7 @@ too. The language, hence Italian stemming, comes from `<html lang>`.
 import gzip
 import hashlib
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,10 +23,15 @@ from pagefind_bin import get_executable
 from .errors import BuildError
 from .settings import read as read_settings
 
+logger = logging.getLogger(__name__)
+
 # Pagefind writes this file into every bundle: a folder without it is not one.
 _BUNDLE_MARK = "pagefind-entry.json"
 # Every data file of the bundle: gzip of this signature and a CBOR document.
 _SIGNATURE = b"pagefind_dcd"
+# What Pagefind reports when no page is marked for the index: it then indexes
+# every page, drafts and hidden articles included.
+_NOTHING_MARKED = "Did not find a data-pagefind-body element"
 
 
 def index_site(pelican) -> None:
@@ -50,7 +56,6 @@ def index_site(pelican) -> None:
         str(output),
         "--output-subdir",
         bundle,
-        "--silent",
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -58,6 +63,13 @@ def index_site(pelican) -> None:
             f"the search index of {output} could not be built:"
             f" {(result.stderr or result.stdout).strip()}"
         )
+    if _NOTHING_MARKED in result.stdout:
+        shutil.rmtree(folder)
+        logger.warning(
+            "No published page to index: the search page finds nothing until"
+            " an article is published"
+        )
+        return
     make_deterministic(folder)
 
 
