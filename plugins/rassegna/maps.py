@@ -30,7 +30,7 @@ SHADES = 5
 LOCATOR_MIN_SHARE = 0.16
 _SOURCE = "worldmap.svg"
 _NS = "{http://www.w3.org/2000/svg}"
-_FORMAT = 3  # bump when the cached outlines' shape changes
+_FORMAT = 4  # bump when the cached outlines' shape changes
 
 
 # ---------------------------------------------------------------- geometry
@@ -197,14 +197,21 @@ def _country_outline(group, view: tuple, scale: float) -> dict:
         whole = [p for i, p in enumerate(whole) if i == 0 or p != whole[i - 1]]
         if len(whole) >= 3 or not kept:
             kept.append(whole)
-    points = [p for ring in kept for p in ring] or [tuple(marker)]
-    xs = [x for x, _ in points]
-    ys = [y for _, y in points]
+    everything = [p for ring in kept for p in ring] or [tuple(marker)]
     return {
         "d": _encoded(kept),
-        "box": [min(xs), min(ys), max(xs), max(ys)],
+        "box": _box(everything),
+        # The largest piece, which a locator frames: the United States are
+        # found at their mainland, not across the Pacific with Guam.
+        "focus": _box(kept[0] if kept else everything),
         "marker": marker,
     }
+
+
+def _box(points: list) -> list:
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    return [min(xs), min(ys), max(xs), max(ys)]
 
 
 def _extent(ring: list) -> float:
@@ -325,12 +332,12 @@ def _marker(shape: dict) -> list | None:
 
 def locator_map(code: str, world: dict) -> dict | None:
     """A country page's map: the country highlighted among its neighbours, in a
-    view around it at least LOCATOR_MIN_SHARE of the world wide; None for a
-    country the outlines do not have."""
+    view around its largest piece at least LOCATOR_MIN_SHARE of the world wide;
+    None for a country the outlines do not have."""
     shapes = world["countries"]
     if code not in shapes:
         return None
-    x1, y1, x2, y2 = shapes[code]["box"]
+    x1, y1, x2, y2 = shapes[code]["focus"]
     height = world["height"]
     width = max((x2 - x1) * 1.6, (y2 - y1) * 3.2, WIDTH * LOCATOR_MIN_SHARE)
     width = min(width, WIDTH)
