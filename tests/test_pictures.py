@@ -180,3 +180,15 @@ def test_every_country_is_drawn_or_named_in_the_table():
     world = maps.outlines(None)
     assert {"IT", "DE", "RU", "KP", "US", "AD"} <= set(world["countries"])
     assert maps.locator_map("ZZ", world) is None
+
+
+def test_a_locator_frames_the_country_not_its_far_islands():
+    world = maps.outlines(None)
+    x, y, width, height = map(int, maps.locator_map("US", world)["view_box"].split())
+    x1, y1, x2, y2 = world["countries"]["US"]["focus"]
+    assert x <= x1 and x2 <= x + width and width < maps.WIDTH / 2
+    assert y <= y1 and y2 <= y + height
+    assert world["countries"]["US"]["box"][2] > x + width  # Guam is left out
+    # A small country is ringed, a large one not.
+    assert maps.locator_map("AD", world)["marker"] is not None
+    assert maps.locator_map("DE", world)["marker"] is None
