@@ -170,3 +170,20 @@ def test_with_nothing_published_nothing_is_indexed(tmp_path, caplog):
     site = build_site(tmp_path, drafts, REGISTRY)
     assert not (site.output / "pagefind").exists()
     assert "No published page to index" in caplog.text
+
+
+def test_published_pages_are_indexed_hidden_ones_not(tmp_path):
+    content = tmp_path / "content"
+    pages = content / "pagine"
+    pages.mkdir(parents=True)
+    (pages / "chi-siamo.md").write_text("Title: Chi siamo\n\nRedazione quercia.\n")
+    (pages / "bozza.md").write_text("Title: Riservata\nStatus: hidden\n\nIl tasso.\n")
+    (content / "notizie").mkdir()
+    (content / "notizie" / "a.md").write_text(ARTICLES["a.md"])
+    (content / "entities.yml").write_text(REGISTRY)
+    site = run_pelican(content, tmp_path / "output", tmp_path / "cache")
+    indexed = fragments(site)
+    assert indexed["/chi-siamo/"]["filters"] == {"tipo": ["Pagina"]}
+    assert "quercia" in indexed["/chi-siamo/"]["content"]
+    assert "tasso" in site.read("riservata/index.html")  # written, never indexed
+    assert not any("tasso" in f["content"] for f in indexed.values())
