@@ -2,7 +2,7 @@
 and the timelines of mentions by month, read from real builds."""
 
 import pytest
-from conftest import article, build_site, check_integrity, tree
+from conftest import article, build_site, check_integrity, run_pelican, tree
 from rassegna import maps, timeline
 
 ARTICLES = {
@@ -192,3 +192,19 @@ def test_a_locator_frames_the_country_not_its_far_islands():
     # A small country is ringed, a large one not.
     assert maps.locator_map("AD", world)["marker"] is not None
     assert maps.locator_map("DE", world)["marker"] is None
+
+
+def test_a_map_is_redrawn_only_when_what_it_draws_changes(tmp_path):
+    content = tmp_path / "content"
+    site = build_site(tmp_path, ARTICLES)
+    index = site.output / "paesi" / "index.html"
+    drawn = index.stat().st_mtime_ns
+    source = content / "notizie" / "a.md"
+    source.write_text(source.read_text().replace("discutono", "trattano"))
+    run_pelican(content, site.output, tmp_path / "cache")
+    assert index.stat().st_mtime_ns == drawn  # same counts: not rendered again
+    source.write_text(source.read_text().replace("osserva", "e **Francia** no"))
+    run_pelican(content, site.output, tmp_path / "cache")
+    assert index.stat().st_mtime_ns != drawn
+    titles = [a.title.get_text() for a in site.html("paesi/index.html").select("svg a")]
+    assert "Francia: 1 notizia" in titles
