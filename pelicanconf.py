@@ -52,7 +52,11 @@ TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "404"]
+DIRECT_TEMPLATES = ["index", "404", "search"]
+# The search page; Pagefind's index is written to output/pagefind/ (the plugin's
+# RASSEGNA_SEARCH_BUNDLE) after every build.
+SEARCH_URL = "cerca/"
+SEARCH_SAVE_AS = "cerca/index.html"
 # Article sources live in content/notizie/; content/entities.yml is the registry.
 ARTICLE_PATHS = ["notizie"]
 PAGE_PATHS = ["pagine"]

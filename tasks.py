@@ -92,3 +92,13 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
     """Publish output/ to the gh-pages branch with ghp-import and push it."""
     options = ["-n", "-p", "-f", "-r", remote, "-b", branch, "-m", "Publish site"]
     c.run(shlex.join([sys.executable, "-m", "ghp_import", *options, str(OUTPUT)]))
+
+
+@task(pre=[build])
+def audit(c, details=False):
+    """Build, serve output/ locally and print Lighthouse's four scores for the
+    main kinds of page (tools/audit.py; Debian's Chromium, Lighthouse from npm)."""
+    options = ["--details"] if details else []
+    command = [sys.executable, str(ROOT / "tools" / "audit.py"), *options]
+    if c.run(shlex.join(command), warn=True).exited:
+        raise Exit("Some scores are below 1.00 (--details says why)", code=1)

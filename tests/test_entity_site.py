@@ -215,7 +215,7 @@ def test_topics_group_by_country_and_home_page_shows_both(make_site):
     chips = [a.get_text() for a in first.select(".meta a")]
     assert chips == ["Esteri", "Corea del Sud", "Russia"]
     nav = [a["href"] for a in home.select("nav a")]
-    assert nav == ["./", "./paesi/", "./temi/", "./entita/"]
+    assert nav == ["./", "./paesi/", "./temi/", "./entita/", "./cerca/"]
 
 
 @pytest.mark.parametrize("status", ["draft", "hidden"])

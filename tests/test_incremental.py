@@ -102,10 +102,12 @@ def test_an_edit_rewrites_only_the_pages_that_show_it(tmp_path):
         for p in site.output.rglob("*.html")
         if p.stat().st_mtime_ns != before[p]
     )
-    # 404.html is given every article by Pelican, so any edit renders it again.
+    # 404.html and the search page are given every article by Pelican (direct
+    # templates), so any edit renders them again.
     assert changed == [
         "2025/01/quattro/index.html",
         "404.html",
+        "cerca/index.html",
         "entita/berlino/index.html",
         "entita/missili/index.html",
         "index.html",

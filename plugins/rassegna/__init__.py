@@ -11,6 +11,7 @@ from .receivers import (
     prepare_articles,
     use_digest_reader,
 )
+from .search import index_site
 
 
 def register():
@@ -20,3 +21,4 @@ def register():
     signals.article_generator_finalized.connect(collect_entities)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
+    signals.finalized.connect(index_site)

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from . import maps, timeline
 from .identity import collapse_space, fold
 from .registry import KINDS
 from .writer import DigestWriter
@@ -85,6 +86,11 @@ def entities_by_kind(entities) -> list:
     return [(kind, list(group)) for kind, group in groupby(ordered, lambda e: e.kind)]
 
 
+def _cache_folder(settings: dict) -> str | None:
+    """Where drawn outlines are kept between builds, when the build keeps a cache."""
+    return settings["CACHE_PATH"] if settings.get("CACHE_CONTENT") else None
+
+
 class DigestPagesGenerator(Generator):
     """Writes the digest's pages from the context the receivers prepared."""
 
@@ -99,6 +105,8 @@ class DigestPagesGenerator(Generator):
             return
         conf = digest.settings
         relative = self.settings["RELATIVE_URLS"]
+        language = self.settings["DEFAULT_LANG"]
+        world = maps.outlines(_cache_folder(self.settings)) if digest.countries else {}
 
         def write(save_as, template, url, **values):
             writer.write_file(
@@ -119,6 +127,7 @@ class DigestPagesGenerator(Generator):
                 entity.url,
                 entity=entity,
                 country_page=country,
+                timeline=timeline.mentions_by_month(entity.articles, language),
             )
             if entity.feed:
                 writer.write_feed(
@@ -135,12 +144,20 @@ class DigestPagesGenerator(Generator):
             entities_by_kind=entities_by_kind(digest.entities),
         )
         for country in digest.countries:
-            write(country.save_as, "country", country.url, country=country)
+            write(
+                country.save_as,
+                "country",
+                country.url,
+                country=country,
+                place_map=maps.locator_map(country.code, world),
+                timeline=timeline.mentions_by_month(country.articles, language),
+            )
         write(
             conf.countries_save_as,
             "countries",
             conf.countries_url,
             countries=digest.countries,
+            world_map=maps.world_map(digest.countries, world) if world else None,
         )
         for topic in digest.topics:
             write(topic.save_as, "topic", topic.url, topic=topic)

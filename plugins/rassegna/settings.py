@@ -38,6 +38,9 @@ DEFAULTS = {
     "TOPICS_URL": "temi/",
     "TOPICS_SAVE_AS": "temi/index.html",
     "ENTITIES_JSON_SAVE_AS": "entities.json",
+    # The folder of the output Pagefind writes its search index and UI into;
+    # None: no search index.
+    "RASSEGNA_SEARCH_BUNDLE": "pagefind",
 }
 
 
@@ -69,6 +72,7 @@ class EntitySettings:
     topics_url: str
     topics_save_as: str
     json_save_as: str | None
+    search_bundle: str | None
 
 
 _NAMES = {
@@ -82,6 +86,7 @@ _NAMES = {
     "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
     "ENTITY_KIND_LABELS": "kind_labels",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
+    "RASSEGNA_SEARCH_BUNDLE": "search_bundle",
 }
 
 

@@ -1,0 +1,122 @@
+"""The site's search index: Pagefind reads the finished output and writes its
+bundle (index, WebAssembly and the default search UI) into it, so search works
+from static files alone.
+
+Which pages are indexed is said by the templates: Pagefind indexes only the
+elements marked `data-pagefind-body` (published articles' text; the header of
+entity, country and topic pages), so drafts, hidden articles, lists and indexes
+never reach the index. Filters (`data-pagefind-filter`) and weights are set there
+too. The language, hence Italian stemming, comes from `<html lang>`.
+"""
+
+import gzip
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+
+import cbor2
+from pagefind_bin import get_executable
+
+from .errors import BuildError
+from .settings import read as read_settings
+
+logger = logging.getLogger(__name__)
+
+# Pagefind writes this file into every bundle: a folder without it is not one.
+_BUNDLE_MARK = "pagefind-entry.json"
+# Every data file of the bundle: gzip of this signature and a CBOR document.
+_SIGNATURE = b"pagefind_dcd"
+# What Pagefind reports when no page is marked for the index: it then indexes
+# every page, drafts and hidden articles included.
+_NOTHING_MARKED = "Did not find a data-pagefind-body element"
+
+
+def index_site(pelican) -> None:
+    """finalized: index the built site, the last step of every build."""
+    bundle = read_settings(pelican.settings).search_bundle
+    if not bundle:
+        return
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    folder = output / bundle
+    if folder.exists():
+        if not (folder / _BUNDLE_MARK).is_file():
+            raise BuildError(
+                f"{folder} is not a search index Pagefind wrote, and the index"
+                " would replace it: move it, or set RASSEGNA_SEARCH_BUNDLE to"
+                " another folder"
+            )
+        # Pagefind adds its files next to the last build's; stale ones would stay.
+        shutil.rmtree(folder)
+    command = [
+        str(get_executable()),
+        "--site",
+        str(output),
+        "--output-subdir",
+        bundle,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BuildError(
+            f"the search index of {output} could not be built:"
+            f" {(result.stderr or result.stdout).strip()}"
+        )
+    if _NOTHING_MARKED in result.stdout:
+        shutil.rmtree(folder)
+        logger.warning(
+            "No published page to index: the search page finds nothing until"
+            " an article is published"
+        )
+        return
+    make_deterministic(folder)
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise BuildError(f"{path} is not a Pagefind data file")
+    return cbor2.loads(data[len(_SIGNATURE) :])
+
+
+def _write(folder: Path, pattern: str, stem: str, document, digits: int) -> str:
+    """Write `document` as Pagefind does, named `<stem>_<hash of its bytes>`
+    (the file: `pattern` with that name in it, below `folder`); the name."""
+    data = _SIGNATURE + cbor2.dumps(document)
+    name = f"{stem}_{hashlib.sha1(data).hexdigest()[:digits]}"
+    (folder / pattern.format(name)).write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def make_deterministic(folder: Path) -> None:
+    """Give the bundle the same bytes in every build of the same site.
+
+    Pagefind 1.5 writes each filter's values, and the list of filters, in the
+    order of a Rust hash map, which changes from run to run (Pagefind issue
+    #638: fragments are stable, "filter/metadata indexes" are not). The filter
+    files and each language's metadata are rewritten here in sorted order, and
+    renamed after their new contents, as Pagefind names them; nothing else in
+    the bundle changes.
+    """
+    entry_path = folder / _BUNDLE_MARK
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        old_meta = folder / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(old_meta)
+        filters = []
+        for filter_name, old_hash in meta[3]:
+            old_file = folder / "filter" / f"{old_hash}.pf_filter"
+            key, values = _read(old_file)
+            old_file.unlink()
+            document = [key, sorted(values, key=lambda value: value[0])]
+            stem = old_hash.rsplit("_", 1)[0]  # the language, as Pagefind names it
+            name = _write(folder, "filter/{}.pf_filter", stem, document, 7)
+            filters.append([filter_name, name])
+        meta[3] = sorted(filters)
+        old_meta.unlink()
+        stem = language["hash"].rsplit("_", 1)[0]
+        language["hash"] = _write(folder, "pagefind.{}.pf_meta", stem, meta, 10)
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )

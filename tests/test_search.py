@@ -1,0 +1,189 @@
+"""The search index Pagefind writes at the end of every build, read back from its
+files: what is indexed, with which filters, and that it is rebuilt cleanly."""
+
+import gzip
+import json
+
+import pytest
+from conftest import article, build_site, run_pelican, tree
+from rassegna.errors import BuildError
+from rassegna.search import _read
+
+ARTICLES = {
+    "a.md": article(
+        "Vertice sul gas",
+        "**Kim Jong Un** incontra la **Russia**; parola rara: zibaldone.",
+        category="Esteri",
+    ),
+    "b.md": article(
+        "Bozza segreta",
+        "Una bozza su **Kim Jong Un**: parola rara bozzolario.",
+        status="draft",
+    ),
+    "c.md": article(
+        "Pagina nascosta",
+        "Nascosta su **Kim Jong Un**: parola rara nascondiglio.",
+        status="hidden",
+    ),
+    "d.md": article(
+        "Economia di Berlino",
+        "La **Germania**, l’**Austria** e **Kim** discutono di **inflazione**.",
+        date="2025-02-01 10:00",
+        category="Economia",
+    ),
+}
+REGISTRY = """\
+Kim Jong Un:
+  kind: person
+  country: KP
+  aliases: [Kim]
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build_site(tmp_path_factory.mktemp("search"), ARTICLES, REGISTRY)
+
+
+def fragments(site) -> dict[str, dict]:
+    """Every indexed page: URL → the fragment Pagefind stored for it."""
+    found = {}
+    for path in sorted((site.output / "pagefind" / "fragment").iterdir()):
+        fragment = _read_json(path)
+        found[fragment["url"]] = fragment
+    return found
+
+
+def _read_json(path):
+    data = gzip.decompress(path.read_bytes())
+    return json.loads(data.removeprefix(b"pagefind_dcd"))
+
+
+def test_published_articles_and_digest_pages_are_indexed(site):
+    indexed = fragments(site)
+    assert "/2025/01/vertice-sul-gas/" in indexed
+    assert "/entita/kim-jong-un/" in indexed
+    assert "/paesi/russia/" in indexed
+    assert "/temi/esteri/" in indexed
+    # Lists, indexes, the home page and the search page are not results.
+    for url in ("/", "/paesi/", "/entita/", "/temi/", "/cerca/", "/404.html"):
+        assert url not in indexed
+
+
+def test_drafts_and_hidden_articles_are_never_indexed(site):
+    text = " ".join(f["content"] + str(f["meta"]) for f in fragments(site).values())
+    assert "zibaldone" in text
+    assert "bozzolario" not in text and "Bozza segreta" not in text
+    assert "nascondiglio" not in text and "Pagina nascosta" not in text
+    # The hidden article's page exists, unindexed.
+    assert (site.output / "2025/01/pagina-nascosta/index.html").is_file()
+
+
+def test_an_entity_page_indexes_its_header_only(site):
+    entity = fragments(site)["/entita/kim-jong-un/"]
+    assert entity["meta"]["title"] == "Kim Jong Un"
+    assert "Kim Jong Un" in entity["content"] and "Kim" in entity["content"]
+    assert "Vertice sul gas" not in entity["content"]  # its article list is not
+    assert entity["filters"] == {"tipo": ["Persone"]}
+
+
+def test_articles_carry_topic_country_and_kind_filters(site):
+    story = fragments(site)["/2025/01/vertice-sul-gas/"]
+    assert story["filters"] == {
+        "tipo": ["Notizia"],
+        "tema": ["Esteri"],
+        "paese": ["Russia"],
+    }
+
+
+def test_filters_are_stored_sorted(site):
+    folder = site.output / "pagefind" / "filter"
+    stored = {}
+    for path in folder.iterdir():
+        key, values = _read(path)
+        stored[key] = [value for value, _ in values]
+    assert stored["tipo"] == sorted(stored["tipo"])
+    assert stored["paese"] == ["Austria", "Germania", "Russia"]
+
+
+def test_the_index_is_italian(site):
+    entry = (site.output / "pagefind" / "pagefind-entry.json").read_text()
+    assert '"it"' in entry
+    assert (site.output / "pagefind" / "wasm.it.pagefind").is_file()
+
+
+def test_the_search_page_loads_the_ui_from_the_site(site):
+    page = site.html("cerca/index.html")
+    scripts = [s.get("src") for s in page.select("script[src]")]
+    assert scripts == ["../pagefind/pagefind-ui.js"]
+    box = page.select_one("#search")
+    assert box["data-site-root"] == "../"
+    assert box["data-styles"] == "../pagefind/pagefind-ui.css"
+    assert page.select_one("#search noscript a")["href"] == "../paesi/"
+    assert (site.output / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_published_under_a_path_the_search_page_knows_its_root(tmp_path):
+    site = build_site(
+        tmp_path,
+        ARTICLES,
+        REGISTRY,
+        SITEURL="https://example.org/rassegna",
+        RELATIVE_URLS=False,
+    )
+    page = site.html("cerca/index.html")
+    assert (
+        page.select_one("#search")["data-site-root"] == "https://example.org/rassegna/"
+    )
+
+
+def test_a_rebuild_leaves_no_stale_index_files(site, tmp_path):
+    """The index of a rebuild after an edit equals a clean build's: same files,
+    same bytes."""
+    edited = {**ARTICLES, "a.md": ARTICLES["a.md"].replace("zibaldone", "ghirigoro")}
+    first = tmp_path / "incremental"
+    build_site(first, ARTICLES, REGISTRY)
+    (first / "content" / "notizie" / "a.md").write_text(edited["a.md"])
+    rebuilt = run_pelican(first / "content", first / "output", first / "cache")
+    clean = build_site(tmp_path / "clean", edited, REGISTRY)
+    assert tree(rebuilt.output / "pagefind") == tree(clean.output / "pagefind")
+
+
+def test_the_index_does_not_replace_a_folder_it_did_not_write(tmp_path):
+    mine = tmp_path / "output" / "pagefind"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(BuildError, match="not a search index Pagefind wrote"):
+        build_site(tmp_path, ARTICLES, REGISTRY)
+    assert (mine / "notes.txt").read_text() == "mine"
+
+
+def test_no_index_when_the_setting_is_off(tmp_path):
+    site = build_site(tmp_path, ARTICLES, REGISTRY, RASSEGNA_SEARCH_BUNDLE=None)
+    assert not (site.output / "pagefind").exists()
+
+
+def test_with_nothing_published_nothing_is_indexed(tmp_path, caplog):
+    """Pagefind indexes every page when none is marked; a site of drafts and
+    hidden articles gets no index instead."""
+    drafts = {name: ARTICLES[name] for name in ("b.md", "c.md")}
+    site = build_site(tmp_path, drafts, REGISTRY)
+    assert not (site.output / "pagefind").exists()
+    assert "No published page to index" in caplog.text
+
+
+def test_published_pages_are_indexed_hidden_ones_not(tmp_path):
+    content = tmp_path / "content"
+    pages = content / "pagine"
+    pages.mkdir(parents=True)
+    (pages / "chi-siamo.md").write_text("Title: Chi siamo\n\nRedazione quercia.\n")
+    (pages / "bozza.md").write_text("Title: Riservata\nStatus: hidden\n\nIl tasso.\n")
+    (content / "notizie").mkdir()
+    (content / "notizie" / "a.md").write_text(ARTICLES["a.md"])
+    (content / "entities.yml").write_text(REGISTRY)
+    site = run_pelican(content, tmp_path / "output", tmp_path / "cache")
+    indexed = fragments(site)
+    assert indexed["/chi-siamo/"]["filters"] == {"tipo": ["Pagina"]}
+    assert "quercia" in indexed["/chi-siamo/"]["content"]
+    assert "tasso" in site.read("riservata/index.html")  # written, never indexed
+    assert not any("tasso" in f["content"] for f in indexed.values())
