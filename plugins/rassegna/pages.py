@@ -52,6 +52,8 @@ def entities_json(digest) -> dict:
                 "url": entity.url,
                 "feed": entity.feed,
                 "articles": listed(entity.articles),
+                "decided_by": entity.decided_by,
+                "doubts": entity.doubts,
             }
             for entity in digest.entities
         ],

@@ -1,12 +1,15 @@
-"""Mentions to entities: one identity per real thing, short forms, display names,
+"""Mentions to entities: the rules of classify.py applied in their order, with
+the ones that need more than one name: short forms within an article, surnames
+across the site, places chosen by the countries around them. Then display names,
 slugs, and which articles and entities go together."""
 
 import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from .classify import Classifier, Identity
+from .classify import Classifier, Decision, Doubt, Identity
 from .identity import fold_name, slug_for, words
+from .namewords import is_acronym, starts_with_particle, surname_forms
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,10 @@ class Entity:
     url: str = ""
     save_as: str = ""
     feed: str | None = None
+    decided_by: str = "undecided"
+    # Plain {"name", "kind", "country", "why"} records, as entities.json has them.
+    doubts: list[dict] = field(default_factory=list)
+    moved_from: list[str] = field(default_factory=list)
 
 
 def newest_first(articles) -> list:
@@ -37,44 +44,150 @@ def newest_first(articles) -> list:
     return sorted(by_url, key=lambda article: article.date, reverse=True)
 
 
-def _short_form(name, identities_of_long_names, classifier, max_population):
-    """The one multi-word mention's identity whose first or last word is `name`."""
-    key = fold_name(name)
-    matches = {
-        identity.key: identity
-        for long_name, identity in identities_of_long_names.items()
-        if key in (fold_name(words(long_name)[0]), fold_name(words(long_name)[-1]))
-    }
-    if len(matches) != 1 or classifier.is_large_place(name, max_population):
-        return None
-    return next(iter(matches.values()))
+class _Site:
+    """The rules' answers for one build: each distinct name decided once where
+    the answer does not depend on the article around it."""
 
+    def __init__(self, article_names, classifier: Classifier):
+        self.classifier = classifier
+        names = dict.fromkeys(n for _, article in article_names for n in article)
+        self.lower_case = {fold_name(n) for n in names if n[:1].islower()}
+        self.capitals = {fold_name(n) for n in names if is_acronym(n)}
+        self._free: dict[str, Decision | tuple] = {}
+        self.persons: dict[str, dict[str, tuple[Identity, str]]] = defaultdict(dict)
+        for name in names:
+            if len(words(name)) == 1 or starts_with_particle(name):
+                continue
+            decided = self._free_uncached(name, surnames=False)
+            if isinstance(decided, Decision):
+                identity = decided.identity
+                if identity.kind == "person":
+                    for form in surname_forms(identity.name or name):
+                        known = self.persons[form].get(identity.key)
+                        longest = identity.name or max(
+                            (known[1] if known else name), name, key=len
+                        )
+                        self.persons[form][identity.key] = (identity, longest)
+        self.counts: Counter = Counter()
+        for _, article in article_names:
+            self.counts.update(self.certain_countries(article))
 
-def identify_article(names, classifier: Classifier, max_population: int) -> dict:
-    """Name → Identity for the distinct mention names of one article."""
-    distinct = list(dict.fromkeys(names))
-    long_names = {
-        name: classifier.fixed(name) or classifier.fallback(name)
-        for name in distinct
-        if len(words(name)) > 1
-    }
-    identities = dict(long_names)
-    for name in distinct:
-        if name in identities:
-            continue
-        identity = classifier.fixed(name)
+    def free(self, name: str) -> Decision | tuple:
+        """The decision that needs no context (a Decision), or the place and
+        region candidates to choose among (a tuple)."""
+        if name not in self._free:
+            self._free[name] = self._free_uncached(name)
+        return self._free[name]
+
+    def _free_uncached(self, name: str, surnames: bool = True) -> Decision | tuple:
+        rules = self.classifier
+        identity = rules.fixed(name)
+        short = len(words(name)) == 1 or starts_with_particle(name)
+        if identity is None and surnames and short:
+            surname = self.surname(name)
+            if surname is not None:
+                return surname
         if identity is None:
-            identity = _short_form(name, long_names, classifier, max_population)
-        identities[name] = identity or classifier.fallback(name)
-    return identities
+            identity = rules.by_spelling(name, self.lower_case, self.capitals)
+        if identity is None:
+            candidates = rules.candidates(name)
+            if candidates:
+                return candidates
+            identity = rules.by_shape(name)
+        return Decision(identity)
+
+    def surname(self, name: str) -> Decision | None:
+        """Rule 4: a surname (or a family name written first, or the part of a
+        name from a particle on) of exactly one person of the site is that person;
+        of several, a person of its own with the others as doubts. A large city
+        stays a city (Washington)."""
+        found = self.persons.get(fold_name(name))
+        if not found or self.classifier.is_large_place(name):
+            return None
+        if len(found) == 1:
+            return Decision(next(iter(found.values()))[0])
+        identity = Identity(
+            key=f"person:{fold_name(name)}", kind="person", decided_by="shared surname"
+        )
+        doubts = tuple(
+            Doubt(full, "person", person.country, "has this surname too")
+            for person, full in sorted(found.values(), key=lambda p: p[1])
+        )
+        return Decision(identity, doubts)
+
+    def certain_countries(self, names) -> set[str]:
+        """The countries an article names without doubt: countries, registry
+        places, and places or regions all of whose candidates are in one country."""
+        found = set()
+        for name in dict.fromkeys(names):
+            decided = self.free(name)
+            if isinstance(decided, Decision):
+                identity = decided.identity
+                if identity.kind in ("country", "place") and identity.country:
+                    found.add(identity.country)
+            elif len({c.country for c in decided}) == 1 and decided[0].country:
+                found.add(decided[0].country)
+        return found
+
+    def identify(self, names) -> dict[str, Decision]:
+        """Name → Decision for the distinct mention names of one article."""
+        distinct = list(dict.fromkeys(names))
+        context = self.certain_countries(distinct)
+        decided = {}
+
+        def settle(name):
+            found = self.free(name)
+            if isinstance(found, Decision):
+                return found
+            return self.classifier.choose(name, found, context, self.counts)
+
+        long_names = {n: settle(n) for n in distinct if len(words(n)) > 1}
+        decided.update(long_names)
+        for name in distinct:
+            if name in decided:
+                continue
+            fixed = self.classifier.fixed(name)
+            short = None if fixed else self._short_form(name, long_names)
+            decided[name] = short or settle(name)
+        return decided
+
+    def _short_form(self, name, long_names) -> Decision | None:
+        """Rule 3: the one multi-word mention of the article whose first or last
+        word is `name`, unless `name` is a large city (Milano next to Politecnico
+        di Milano)."""
+        key = fold_name(name)
+        matches = {
+            decision.identity.key: decision
+            for long_name, decision in long_names.items()
+            if key in (fold_name(words(long_name)[0]), fold_name(words(long_name)[-1]))
+        }
+        if len(matches) != 1 or self.classifier.is_large_place(name):
+            return None
+        return Decision(next(iter(matches.values())).identity)
 
 
 def _display_name(identity: Identity, spellings: Counter) -> str:
-    """The fixed name if a source gives one, else the most frequent spelling
-    (ties go to the one seen first, i.e. in the earliest article)."""
+    """The fixed name if a source gives one; else the fullest spelling, by a rule
+    that does not count mentions, so new articles cannot move the page: not a
+    city's GeoNames name when the site spells it otherwise (Mosca, not Moscow),
+    most words (Mario Draghi over Draghi), then most capitals (fewest for a
+    concept), then longest, then the first in code-point order."""
     if identity.name:
         return identity.name
-    return max(spellings.items(), key=lambda item: item[1])[0]
+    sign = 1 if identity.kind == "concept" else -1
+    foreign = fold_name(identity.data_name) if identity.data_name else None
+
+    def fullness(spelling: str):
+        capitals = sum(c.isupper() for c in spelling)
+        return (
+            fold_name(spelling) == foreign,
+            -len(words(spelling)),
+            sign * capitals,
+            -len(spelling),
+            spelling,
+        )
+
+    return min(spellings, key=fullness)
 
 
 def _assign_slugs(entities: list[Entity]) -> None:
@@ -105,18 +218,22 @@ def resolve(article_names, classifier: Classifier, conf):
     Returns the entities sorted by slug, and each article's name → Entity map
     keyed by the article's source path.
     """
+    site = _Site(article_names, classifier)
     identities: dict[str, Identity] = {}
+    doubts: dict[str, dict[Doubt, None]] = defaultdict(dict)
     spellings: dict[str, Counter] = defaultdict(Counter)
     articles: dict[str, list] = defaultdict(list)
     together: dict[str, Counter] = defaultdict(Counter)
     keys_by_article = []
     for article, names in article_names:
-        named = identify_article(names, classifier, conf.short_form_max_population)
+        decided = site.identify(names)
+        named = {name: decision.identity for name, decision in decided.items()}
         for name in names:
             spellings[named[name].key][name] += 1
-        keys = list(dict.fromkeys(identity.key for identity in named.values()))
-        for identity in named.values():
+        for identity, found in decided.values():
             identities.setdefault(identity.key, identity)
+            doubts[identity.key].update(dict.fromkeys(found))
+        keys = list(dict.fromkeys(identity.key for identity in named.values()))
         counts_together = len(keys) <= conf.related_max_per_article
         for key in keys:
             articles[key].append(article)
@@ -138,6 +255,12 @@ def resolve(article_names, classifier: Classifier, conf):
             aliases=sorted(aliases, key=lambda alias: (fold_name(alias), alias)),
             articles=newest_first(articles[key]),
             mentions=sum(spellings[key].values()),
+            decided_by=identity.decided_by,
+            doubts=[
+                asdict(doubt)
+                for doubt in sorted(doubts[key], key=lambda d: (d.name, d.country or ""))
+            ],
+            moved_from=list(identity.moved_from),
         )
     _assign_slugs(list(entities.values()))
     for key, entity in entities.items():

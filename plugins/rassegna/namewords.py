@@ -1,0 +1,79 @@
+"""What the words of a name say about it: lower-case particles that belong to
+a person's name, the generic words that make a name an institution, acronyms."""
+
+import re
+
+from .identity import fold, words
+
+# Lower-case words inside personal names: "Ursula von der Leyen", "Mohammed bin
+# Salman", "Luiz Inácio Lula da Silva".
+PARTICLES = frozenset(
+    """von van der den de del della di da dos das du des la le ter ten zu bin ibn
+    bint al el abu ben y""".split()
+)
+
+# Generic words that make a name an institution, in Italian and English: a short
+# closed list, not a list of institutions. Company suffixes (SpA, Corp) are left
+# out: a company's name says nothing more than "a company".
+INSTITUTION_WORDS = frozenset(
+    fold(word)
+    for word in """
+    Banca Bank Ministero Ministry Partito Party Commissione Commission
+    Agenzia Agency Fondazione Foundation Università University Politecnico
+    Federazione Federation Corte Court Consiglio Council Istituto Institute
+    Associazione Association Comitato Committee Autorità Authority Camera
+    Senato Senate Parlamento Parliament Governo Government Tribunale Tribunal
+    Procura Polizia Police Carabinieri Esercito Army Regione Comune Provincia
+    Fondo Fund Organizzazione Organization Organisation Unione Union Lega League
+    Movimento Sindacato Dipartimento Department Ufficio Office Accademia Academy
+    Museo Museum Ospedale Hospital Confederazione Confederation Assemblea Assembly
+    Guardia Ordine Servizio Service Consorzio
+    """.split()
+)
+
+_ACRONYM = re.compile(r"[A-Z0-9][A-Z0-9&.\-]*[A-Z0-9.]")
+
+
+def is_acronym(name: str) -> bool:
+    """One word in capitals with at least two letters: ISTAT, AT&T, G7."""
+    return bool(_ACRONYM.fullmatch(name)) and sum(c.isalpha() for c in name) >= 2
+
+
+def has_institution_word(name: str) -> bool:
+    return any(fold(word) in INSTITUTION_WORDS for word in words(name))
+
+
+def is_particle(word: str) -> bool:
+    return word in PARTICLES
+
+
+def starts_with_particle(name: str) -> bool:
+    """"bin Salman", "von der Leyen": the end of a person's name, not a concept."""
+    parts = words(name)
+    if len(parts) < 2 or not is_particle(parts[0]):
+        return False
+    rest = [w for w in parts if not is_particle(w)]
+    return bool(rest) and all(w[:1].isupper() for w in rest)
+
+
+def person_shape(name: str) -> bool:
+    """Two words or more, capitalised except for particles, ending capitalised."""
+    parts = words(name)
+    if len(parts) < 2 or not parts[-1][:1].isupper() or not parts[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or is_particle(w) for w in parts)
+
+
+def surname_forms(name: str) -> set[str]:
+    """The short forms that stand for a person named `name`, folded: the last
+    word, the part from the first particle on ("bin Salman"), and the first word,
+    which is the family name in Chinese and Korean names (Xi Jinping)."""
+    parts = words(name)
+    if len(parts) < 2:
+        return set()
+    forms = {fold(parts[-1]), fold(parts[0])}
+    for index, word in enumerate(parts[1:], start=1):
+        if is_particle(word):
+            forms.add(fold(" ".join(parts[index:])))
+            break
+    return forms
