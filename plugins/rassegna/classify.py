@@ -230,9 +230,7 @@ class Classifier:
         runner = ranked[1]
         what = "region" if runner.region else f"city of {runner.population:,} people"
         why = f"also a {what}; {identity.decided_by} chosen: {reason}"
-        return Decision(
-            identity, (Doubt(runner.name, "place", runner.country, why),)
-        )
+        return Decision(identity, (Doubt(runner.name, "place", runner.country, why),))
 
     def by_shape(self, name: str) -> Identity:
         """Rules 11–12: a person by a given name from the names gazetteer followed

@@ -58,9 +58,7 @@ class Candidate:
 def _iso_codes() -> frozenset[str]:
     import pycountry
 
-    return frozenset(c.alpha_2 for c in pycountry.countries) | set(
-        EXTRA_COUNTRY_CODES
-    )
+    return frozenset(c.alpha_2 for c in pycountry.countries) | set(EXTRA_COUNTRY_CODES)
 
 
 def is_country_code(code: str) -> bool:

@@ -48,7 +48,7 @@ def is_particle(word: str) -> bool:
 
 
 def starts_with_particle(name: str) -> bool:
-    """"bin Salman", "von der Leyen": the end of a person's name, not a concept."""
+    """ "bin Salman", "von der Leyen": the end of a person's name, not a concept."""
     parts = words(name)
     if len(parts) < 2 or not is_particle(parts[0]):
         return False

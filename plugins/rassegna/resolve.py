@@ -51,7 +51,11 @@ class _Site:
     def __init__(self, article_names, classifier: Classifier):
         self.classifier = classifier
         names = dict.fromkeys(n for _, article in article_names for n in article)
-        self.lower_case = {fold_name(n) for n in names if n[:1].islower()}
+        self.lower_case = {
+            fold_name(n)
+            for n in names
+            if n[:1].islower() and not starts_with_particle(n)
+        }
         self.capitals = {fold_name(n) for n in names if is_acronym(n)}
         self._free: dict[str, Decision | tuple] = {}
         self.persons: dict[str, dict[str, tuple[Identity, str]]] = defaultdict(dict)
@@ -166,6 +170,10 @@ class _Site:
         return Decision(next(iter(matches.values())).identity)
 
 
+def _doubt_order(doubt: Doubt):
+    return (doubt.name, doubt.country or "", doubt.why)
+
+
 def _display_name(identity: Identity, spellings: Counter) -> str:
     """The fixed name if a source gives one; else the fullest spelling, by a rule
     that does not count mentions, so new articles cannot move the page: not a
@@ -258,7 +266,9 @@ def resolve(article_names, classifier: Classifier, conf):
             decided_by=identity.decided_by,
             doubts=[
                 asdict(doubt)
-                for doubt in sorted(doubts[key], key=lambda d: (d.name, d.country or ""))
+                for doubt in sorted(
+                    doubts[key], key=lambda d: (d.name, d.country or "")
+                )
             ],
             moved_from=list(identity.moved_from),
         )
