@@ -3,7 +3,11 @@ peak memory as JSON: the peak resident size of this process and of its largest
 worker, and the peak proportional set size (PSS: shared pages divided among the
 processes sharing them) of the whole process tree, sampled every 50 ms.
 
-    python bench/build_once.py rassegna|plain|plain-cached CONTENT OUTPUT CACHE
+    python bench/build_once.py KIND CONTENT OUTPUT CACHE [PROJECT]
+
+KIND is rassegna, plain or plain-cached. PROJECT is the checkout whose settings,
+plugin and theme build "rassegna": this one by default; bench/run.py --baseline
+passes a worktree of another revision.
 """
 
 import json
@@ -32,14 +36,18 @@ PLAIN = {
 }
 
 
-def settings_for(kind: str, content: str, output: str, cache: str) -> dict:
+def settings_for(
+    kind: str, content: str, output: str, cache: str, project: Path = ROOT
+) -> dict:
     paths = {"PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": cache}
     if kind == "plain":
         return read_settings(None, override={**PLAIN, **paths})
     if kind == "plain-cached":
         cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
         return read_settings(None, override={**PLAIN, **cached, **paths})
-    return read_settings(str(ROOT / "pelicanconf.py"), override=paths)
+    # Pelican resolves PLUGIN_PATHS and THEME against the settings file's folder, so
+    # the plugin and theme are the project's own.
+    return read_settings(str(project / "pelicanconf.py"), override=paths)
 
 
 class TreeMemory:
@@ -83,8 +91,9 @@ def _pss_kb(pid: int) -> int:
 
 def main() -> None:
     kind, content, output, cache = sys.argv[1:5]
+    project = Path(sys.argv[5]) if len(sys.argv) > 5 else ROOT
     init_logging(level=logging.WARNING, name="pelican")
-    settings = settings_for(kind, content, output, cache)
+    settings = settings_for(kind, content, output, cache, project)
     with TreeMemory() as memory:
         start = time.perf_counter()
         Pelican(settings).run()
