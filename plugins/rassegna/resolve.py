@@ -52,26 +52,31 @@ class _Site:
         self.classifier = classifier
         names = dict.fromkeys(n for _, article in article_names for n in article)
         self.lower_case = {
-            fold_name(n)
-            for n in names
-            if n[:1].islower() and not starts_with_particle(n)
+            fold_name(n) for n in names if n[:1].islower() and not _is_tail(n)
         }
         self.capitals = {fold_name(n) for n in names if is_acronym(n)}
         self._free: dict[str, Decision | tuple] = {}
-        self.persons: dict[str, dict[str, tuple[Identity, str]]] = defaultdict(dict)
+        # Folded short form → {key: (identity, fullest spelling)}: of persons for
+        # surnames, of every other multi-word entity for one-word short forms.
+        self.persons: dict[str, dict] = defaultdict(dict)
+        self.long_names: dict[str, dict] = defaultdict(dict)
         for name in names:
-            if len(words(name)) == 1 or starts_with_particle(name):
+            if len(words(name)) == 1 or _is_tail(name):
                 continue
-            decided = self._free_uncached(name, surnames=False)
-            if isinstance(decided, Decision):
-                identity = decided.identity
-                if identity.kind == "person":
-                    for form in surname_forms(identity.name or name):
-                        known = self.persons[form].get(identity.key)
-                        longest = identity.name or max(
-                            (known[1] if known else name), name, key=len
-                        )
-                        self.persons[form][identity.key] = (identity, longest)
+            decided = self._free_uncached(name, short_forms=False)
+            if not isinstance(decided, Decision):
+                continue
+            identity = decided.identity
+            full = identity.name or name
+            if identity.kind == "person":
+                first = words(full)[0]
+                family_first = classifier.lookups.may_be_family_name(first)
+                for form in surname_forms(full, family_first):
+                    _remember(self.persons[form], identity, full)
+            else:
+                for word in {words(full)[0], words(full)[-1]}:
+                    if word[:1].isupper():
+                        _remember(self.long_names[fold_name(word)], identity, full)
         self.counts: Counter = Counter()
         for _, article in article_names:
             self.counts.update(self.certain_countries(article))
@@ -83,11 +88,10 @@ class _Site:
             self._free[name] = self._free_uncached(name)
         return self._free[name]
 
-    def _free_uncached(self, name: str, surnames: bool = True) -> Decision | tuple:
+    def _free_uncached(self, name: str, short_forms: bool = True):
         rules = self.classifier
         identity = rules.fixed(name)
-        short = len(words(name)) == 1 or starts_with_particle(name)
-        if identity is None and surnames and short:
+        if identity is None and short_forms and _is_short(name):
             surname = self.surname(name)
             if surname is not None:
                 return surname
@@ -97,13 +101,24 @@ class _Site:
             candidates = rules.candidates(name)
             if candidates:
                 return candidates
-            identity = rules.by_shape(name)
+            return self.last_resort(name, short_forms)
         return Decision(identity)
 
+    def last_resort(self, name: str, short_forms: bool = True, doubts=()) -> Decision:
+        """A person by its name's shape; else the one multi-word entity of the
+        site whose first or last word a one-word name is (Olimpico, Stadio
+        Olimpico); else undecided."""
+        identity = self.classifier.by_shape(name)
+        if identity.decided_by == "undecided" and short_forms:
+            found = self.long_names.get(fold_name(name), {})
+            if len(found) == 1 and len(words(name)) == 1:
+                identity = next(iter(found.values()))[0]
+        return Decision(identity, tuple(doubts))
+
     def surname(self, name: str) -> Decision | None:
-        """Rule 4: a surname (or a family name written first, or the part of a
-        name from a particle on) of exactly one person of the site is that person;
-        of several, a person of its own with the others as doubts. A large city
+        """A surname (or a family name written first, or the part of a name from
+        a particle on) of exactly one person of the site is that person; of
+        several, a person of its own with the others as doubts. A large city
         stays a city (Washington)."""
         found = self.persons.get(fold_name(name))
         if not found or self.classifier.is_large_place(name):
@@ -121,7 +136,7 @@ class _Site:
 
     def certain_countries(self, names) -> set[str]:
         """The countries an article names without doubt: countries, registry
-        places, and places or regions all of whose candidates are in one country."""
+        places, regions, and large cities of one country."""
         found = set()
         for name in dict.fromkeys(names):
             decided = self.free(name)
@@ -129,7 +144,12 @@ class _Site:
                 identity = decided.identity
                 if identity.kind in ("country", "place") and identity.country:
                     found.add(identity.country)
-            elif len({c.country for c in decided}) == 1 and decided[0].country:
+                continue
+            countries = {c.country for c in decided}
+            trusted = all(
+                c.region or c.population >= self.classifier.large_place for c in decided
+            )
+            if len(countries) == 1 and trusted and decided[0].country:
                 found.add(decided[0].country)
         return found
 
@@ -137,37 +157,70 @@ class _Site:
         """Name → Decision for the distinct mention names of one article."""
         distinct = list(dict.fromkeys(names))
         context = self.certain_countries(distinct)
-        decided = {}
 
         def settle(name):
             found = self.free(name)
             if isinstance(found, Decision):
                 return found
-            return self.classifier.choose(name, found, context, self.counts)
+            chosen = self.classifier.choose(name, found, context, self.counts)
+            if chosen.identity is None:
+                return self.last_resort(name, doubts=chosen.doubts)
+            return chosen
 
-        long_names = {n: settle(n) for n in distinct if len(words(n)) > 1}
-        decided.update(long_names)
+        decided = {n: settle(n) for n in distinct if len(words(n)) > 1}
+        long_names = dict(decided)
         for name in distinct:
-            if name in decided:
-                continue
-            fixed = self.classifier.fixed(name)
-            short = None if fixed else self._short_form(name, long_names)
-            decided[name] = short or settle(name)
+            if name not in decided:
+                short = None
+                if self.classifier.fixed(name) is None:
+                    short = self._short_form(name, long_names, context)
+                decided[name] = short or settle(name)
         return decided
 
-    def _short_form(self, name, long_names) -> Decision | None:
-        """Rule 3: the one multi-word mention of the article whose first or last
-        word is `name`, unless `name` is a large city (Milano next to Politecnico
-        di Milano)."""
+    def _short_form(self, name, long_names, context) -> Decision | None:
+        """The one multi-word mention of the article whose last word is `name`
+        (or first word, where that may be a family name: Kim for Kim Jong Un),
+        unless `name` is a large city or a place in a country the article names,
+        or, beside a long name that is not a person's, any place (Venezia next to
+        Biennale di Venezia)."""
+        if not name[:1].isupper():
+            return None
         key = fold_name(name)
-        matches = {
-            decision.identity.key: decision
-            for long_name, decision in long_names.items()
-            if key in (fold_name(words(long_name)[0]), fold_name(words(long_name)[-1]))
-        }
+        family_first = self.classifier.lookups.may_be_family_name(name)
+        matches = {}
+        for long_name, decision in long_names.items():
+            parts = words(long_name)
+            if key == fold_name(parts[-1]) or (
+                family_first and key == fold_name(parts[0])
+            ):
+                matches[decision.identity.key] = decision.identity
         if len(matches) != 1 or self.classifier.is_large_place(name):
             return None
-        return Decision(next(iter(matches.values())).identity)
+        identity = next(iter(matches.values()))
+        places = self.classifier.candidates(name)
+        if places and (
+            identity.kind != "person" or any(p.country in context for p in places)
+        ):
+            return None
+        return Decision(identity)
+
+
+def _remember(found: dict, identity: Identity, spelling: str) -> None:
+    known = found.get(identity.key)
+    longest = max(known[1], spelling, key=len) if known else spelling
+    found[identity.key] = (identity, identity.name or longest)
+
+
+def _is_tail(name: str) -> bool:
+    """The end of a person's name from a particle on: bin Salman, De Minaur."""
+    parts = words(name)
+    return len(parts) > 1 and starts_with_particle(
+        parts[0].lower() + " " + " ".join(parts[1:])
+    )
+
+
+def _is_short(name: str) -> bool:
+    return len(words(name)) == 1 or _is_tail(name)
 
 
 def _doubt_order(doubt: Doubt):
