@@ -14,6 +14,7 @@ from .namewords import (
     has_institution_word,
     has_place_word,
     is_acronym,
+    is_title_case_acronym,
     person_shape,
     starts_with_particle,
 )
@@ -175,6 +176,7 @@ class Classifier:
         one_word = len(words(name)) == 1
         if one_word and (is_acronym(name) or key in capitals):
             return self._named(name, "organization", "acronym")
+
         if key in lower_case and not self.is_large_place(name):
             return self._named(name, "concept", "lower case")
         if has_institution_word(name):
@@ -190,11 +192,12 @@ class Classifier:
         if not name[:1].isupper():
             return ()
         places = self.lookups.places(name)
+        regions = self.lookups.regions(name)
+        decided = tuple(r for r in regions if r.decided)
+        if decided:
+            return decided
         cities_in = {place.country for place in places}
-        regions = tuple(
-            r for r in self.lookups.regions(name) if r.country not in cities_in
-        )
-        return regions + places
+        return tuple(r for r in regions if r.country not in cities_in) + places
 
     def choose(
         self,
@@ -264,9 +267,12 @@ class Classifier:
     def by_shape(self, name: str) -> Identity:
         """A person by a given name from the names gazetteer followed
         by capitalised words and particles ("Mohammed bin Salman"), or a name's
-        end after a particle ("bin Salman"); otherwise undecided."""
+        end after a particle ("bin Salman"); an acronym written in title case
+        (Cnn, Fitp); otherwise undecided."""
         if starts_with_particle(name):
             return self._named(name, "person", "person name")
+        if is_title_case_acronym(name) and not self.lookups.is_given_name(name):
+            return self._named(name, "organization", "acronym")
         if person_shape(name):
             first = words(name)[0]
             given = self.lookups.is_given_name(first) or self.lookups.is_given_name(

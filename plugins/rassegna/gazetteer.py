@@ -56,6 +56,8 @@ class Candidate:
     country: str | None
     population: int
     region: bool = False
+    # Named in regions.py's table of disputed regions: wins over a city.
+    decided: bool = False
 
 
 # Countries -------------------------------------------------------------------
@@ -223,6 +225,7 @@ def _regions_by_name(language: str) -> dict[str, tuple[Candidate, ...]]:
             country,
             population.get(country, 0) if country else 0,
             region=True,
+            decided=True,
         )
         add({shown, *others}, candidate)
     return {key: tuple(sorted(c.values(), key=_rank)) for key, c in found.items()}

@@ -51,6 +51,30 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.fullmatch(name)) and sum(c.isalpha() for c in name) >= 2
 
 
+# Consonant pairs that end English and German words (Musk, Bush, Ford): a short
+# word ending in another pair cannot be read as a word (Afp, Itf, Fitp).
+_WORD_ENDINGS = frozenset(
+    """sk st sh ch th ph gh ck ng nk nt nd ns rd rt rk rn rm rs rl ll ss ff lt ld
+    lk lm lf ft pt ct xt mp mb ts tz ds ks ps ms wn""".split()
+)
+_VOWELS = set("aeiouyàèéìòù")
+
+
+def is_title_case_acronym(name: str) -> bool:
+    """A capitalised word of at most four characters that cannot be read as a
+    word: no vowel (Cnn, Pd), letters with digits (Rai1), or ending in two
+    consonants no word ends with (Afp, Fitp). Italian newsrooms write acronyms so."""
+    if not name[:1].isupper() or not name.isalnum() or not 2 <= len(name) <= 4:
+        return False
+    lower = name.lower()
+    if any(c.isdigit() for c in lower):
+        return any(c.isalpha() for c in lower)
+    if not _VOWELS & set(lower):
+        return True
+    end = lower[-2:]
+    return not _VOWELS & set(end) and end not in _WORD_ENDINGS
+
+
 def has_institution_word(name: str) -> bool:
     return any(fold(word) in INSTITUTION_WORDS for word in words(name))
 
@@ -76,10 +100,13 @@ def starts_with_particle(name: str) -> bool:
 
 
 def person_shape(name: str) -> bool:
-    """Two words or more, capitalised except for particles, ending capitalised."""
+    """Two words or more, capitalised except for particles, ending capitalised,
+    none written in capitals (LUMA Energy is a company)."""
     parts = words(name)
     if len(parts) < 2 or not parts[-1][:1].isupper() or not parts[0][:1].isupper():
         return False
+    if any(is_acronym(w) and len(w) > 2 for w in parts):
+        return False  # a word in capitals: LUMA Energy
     return all(w[:1].isupper() or is_particle(w) for w in parts)
 
 

@@ -41,7 +41,7 @@ def _registry(conf: settings.EntitySettings, content_path: str) -> registry.Regi
 def _lookups_file(pelican_settings: dict) -> Path | None:
     if not pelican_settings.get("CACHE_CONTENT"):
         return None
-    return Path(pelican_settings["CACHE_PATH"]) / "rassegna-places.pickle"
+    return Path(pelican_settings["CACHE_PATH"]) / "rassegna-lookups.pickle"
 
 
 def _set_address(entity_or_group, url: str, save_as: str) -> None:

@@ -49,11 +49,12 @@ SUBDIVISION_NAMES = {
 
 # Regions news names often that are no ISO 3166-2 subdivision: shown name →
 # (the country their articles are filed under, or None for none, other names).
-# Kashmir is divided between India and Pakistan and is filed under neither.
+# These names win over a city's ("Gaza" is the Strip). Kashmir is divided between
+# India and Pakistan and is filed under neither.
 DISPUTED_REGIONS = {
     "Nagorno-Karabakh": ("AZ", ("Nagorno Karabakh", "Karabakh", "Artsakh")),
     "Donbass": ("UA", ("Donbas",)),
-    "Striscia di Gaza": ("PS", ("Gaza Strip",)),
+    "Striscia di Gaza": ("PS", ("Gaza", "Gaza Strip")),
     "Cisgiordania": ("PS", ("West Bank",)),
     "Ossezia del Sud": ("GE", ("South Ossetia",)),
     "Cipro del Nord": ("CY", ("Northern Cyprus",)),

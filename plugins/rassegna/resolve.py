@@ -220,7 +220,7 @@ def _is_tail(name: str) -> bool:
 
 
 def _is_short(name: str) -> bool:
-    return len(words(name)) == 1 or _is_tail(name)
+    return (len(words(name)) == 1 and name[:1].isupper()) or _is_tail(name)
 
 
 def _doubt_order(doubt: Doubt):
