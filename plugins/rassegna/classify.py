@@ -39,12 +39,11 @@ RULES = (
 )
 
 # How much smaller than the largest candidate city a homonym may be and still be
-# chosen because the article names its country (Alessandria, IT, 57 times smaller
-# than Alexandria, EG; not Moscow, Idaho), or because the site names its country
-# most (the country of the site's language always may: Alessandria, IT, in an
-# Italian site).
-_NEAR_IN_ARTICLE = 100
-_NEAR_IN_SITE = 10
+# chosen because the article, or the site most, names its country (not Moscow,
+# Idaho, or Amsterdam, New York, in an article on the United States). A city of
+# the country of the site's language always may (Alessandria, IT, 57 times
+# smaller than Alexandria, EG, in an Italian site).
+_NEAR = 10
 # A given name that is also a city this large does not start a person's name
 # (Roma Capitale), smaller ones may (Marica Barrera, not Maricá).
 _CITY_NOT_A_GIVEN_NAME = 1_000_000
@@ -212,15 +211,17 @@ class Classifier:
         largest = max((c.population for c in candidates if not c.region), default=0)
         home = self.home
 
-        def near(candidate: Candidate, factor: int) -> bool:
-            return candidate.region or candidate.population * factor >= largest
+        def near(candidate: Candidate) -> bool:
+            return (
+                candidate.region
+                or candidate.country == home
+                or candidate.population * _NEAR >= largest
+            )
 
         def rank(candidate: Candidate):
             return (
-                candidate.country in in_article and near(candidate, _NEAR_IN_ARTICLE),
-                site_counts.get(candidate.country, 0)
-                if near(candidate, _NEAR_IN_SITE) or candidate.country == home
-                else -1,
+                candidate.country in in_article and near(candidate),
+                site_counts.get(candidate.country, 0) if near(candidate) else -1,
                 candidate.region,
                 candidate.population,
                 candidate.key,

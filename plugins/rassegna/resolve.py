@@ -252,11 +252,15 @@ def _display_name(identity: Identity, spellings: Counter) -> str:
 
 
 def _assign_slugs(entities: list[Entity]) -> None:
-    """Give each entity its own slug; a clash is resolved by key, with a warning."""
+    """Give each entity its own slug; a clash is resolved by key, with a warning:
+    the later one gets its country's code, or a number."""
     used: set[str] = set()
     for entity in sorted(entities, key=lambda e: (slug_for(e.name), e.key)):
         base = slug_for(entity.name)
         slug, number = base, 1
+        if slug in used and entity.country:
+            # Homonyms in two countries: alessandria, alessandria-eg.
+            slug = f"{base}-{entity.country.lower()}"
         while slug in used:
             number += 1
             slug = f"{base}-{number}"
