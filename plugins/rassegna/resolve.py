@@ -63,7 +63,9 @@ class _Site:
         for name in names:
             if len(words(name)) == 1 or _is_tail(name):
                 continue
-            decided = self._free_uncached(name, short_forms=False)
+            # Short forms apply to one word and to a name's tail only: this is
+            # the name's decision for the whole build.
+            decided = self._free[name] = self._free_uncached(name)
             if not isinstance(decided, Decision):
                 continue
             identity = decided.identity
@@ -88,10 +90,10 @@ class _Site:
             self._free[name] = self._free_uncached(name)
         return self._free[name]
 
-    def _free_uncached(self, name: str, short_forms: bool = True):
+    def _free_uncached(self, name: str):
         rules = self.classifier
         identity = rules.fixed(name)
-        if identity is None and short_forms and _is_short(name):
+        if identity is None and _is_short(name):
             surname = self.surname(name)
             if surname is not None:
                 return surname
@@ -101,17 +103,17 @@ class _Site:
             candidates = rules.candidates(name)
             if candidates:
                 return candidates
-            return self.last_resort(name, short_forms)
+            return self.last_resort(name)
         return Decision(identity)
 
-    def last_resort(self, name: str, short_forms: bool = True, doubts=()) -> Decision:
+    def last_resort(self, name: str, doubts=()) -> Decision:
         """A person by its name's shape; else the one multi-word entity of the
         site whose first or last word a one-word name is (Olimpico, Stadio
         Olimpico); else undecided."""
         identity = self.classifier.by_shape(name)
-        if identity.decided_by == "undecided" and short_forms:
+        if identity.decided_by == "undecided" and len(words(name)) == 1:
             found = self.long_names.get(fold_name(name), {})
-            if len(found) == 1 and len(words(name)) == 1:
+            if len(found) == 1:
                 identity = next(iter(found.values()))[0]
         return Decision(identity, tuple(doubts))
 
@@ -207,7 +209,7 @@ class _Site:
 
 def _remember(found: dict, identity: Identity, spelling: str) -> None:
     known = found.get(identity.key)
-    longest = max(known[1], spelling, key=len) if known else spelling
+    longest = max(known[1], spelling, key=lambda s: (len(s), s)) if known else spelling
     found[identity.key] = (identity, identity.name or longest)
 
 
