@@ -39,11 +39,14 @@ RULES = (
 )
 
 # How much smaller than the largest candidate city a homonym may be and still be
-# chosen because the article, or the site most, names its country (not Moscow,
-# Idaho, or Amsterdam, New York, in an article on the United States). A city of
-# the country of the site's language always may (Alessandria, IT, 57 times
-# smaller than Alexandria, EG, in an Italian site).
-_NEAR = 10
+# chosen because the article names its country (not Moscow, Idaho, or Amsterdam,
+# New York, in an article on the United States), or because the site names its
+# country most (Islamabad, Pakistan, 6.5 times smaller than Chittagong, whose old
+# name it is; not Odessa, Texas, 8.8 times smaller than Odesa). A city of the
+# country of the site's language always may (Alessandria, IT, 57 times smaller
+# than Alexandria, EG, in an Italian site).
+_NEAR_IN_ARTICLE = 10
+_NEAR_IN_SITE = 8
 # A given name that is also a city this large does not start a person's name
 # (Roma Capitale), smaller ones may (Marica Barrera, not Maricá).
 _CITY_NOT_A_GIVEN_NAME = 1_000_000
@@ -196,6 +199,9 @@ class Classifier:
         if decided:
             return decided
         cities_in = {place.country for place in places}
+        large = any(place.population >= self.large_place for place in places)
+        if large:
+            return places
         return tuple(r for r in regions if r.country not in cities_in) + places
 
     def choose(
@@ -211,18 +217,21 @@ class Classifier:
         largest = max((c.population for c in candidates if not c.region), default=0)
         home = self.home
 
-        def near(candidate: Candidate) -> bool:
+        def near(candidate: Candidate, factor: int) -> bool:
             return (
                 candidate.region
                 or candidate.country == home
-                or candidate.population * _NEAR >= largest
+                or candidate.population * factor >= largest
             )
 
         def rank(candidate: Candidate):
             return (
-                candidate.country in in_article and near(candidate),
-                site_counts.get(candidate.country, 0) if near(candidate) else -1,
+                candidate.country in in_article and near(candidate, _NEAR_IN_ARTICLE),
+                site_counts.get(candidate.country, 0)
+                if near(candidate, _NEAR_IN_SITE)
+                else -1,
                 candidate.region,
+                not candidate.exonym,
                 candidate.population,
                 candidate.key,
             )
@@ -258,6 +267,8 @@ class Classifier:
             reason = "the article names its country"
         elif first[1] != second[1]:
             reason = "the site names its country more often"
+        elif first[2:4] != second[2:4]:
+            reason = "a region" if chosen.region else "its own name, not another's"
         else:
             reason = "larger"
         runner = ranked[1]

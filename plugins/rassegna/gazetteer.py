@@ -14,7 +14,7 @@ import hashlib
 import importlib.metadata
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .identity import fold
@@ -69,6 +69,8 @@ class Candidate:
     region: bool = False
     # Named in regions.py's table of disputed regions: wins over a city.
     decided: bool = False
+    # Matched by an alternate name, not the city's own.
+    exonym: bool = False
 
 
 # Countries -------------------------------------------------------------------
@@ -273,11 +275,13 @@ def _places_by_name() -> dict[str, tuple[Candidate, ...]]:
             city["countrycode"],
             population,
         )
-        names = {city["name"]}
+        own = fold(city["name"])
+        found.setdefault(own, {})[city["geonameid"]] = candidate
         if len(city["alternatenames"]) >= EXONYM_MIN_NAMES:
-            names |= {n for n in city["alternatenames"] if _is_exonym_like(n)}
-        for name in names:
-            found.setdefault(fold(name), {})[city["geonameid"]] = candidate
+            exonym = replace(candidate, exonym=True)
+            for name in city["alternatenames"]:
+                if _is_exonym_like(name) and fold(name) != own:
+                    found.setdefault(fold(name), {})[city["geonameid"]] = exonym
     return {key: tuple(sorted(c.values(), key=_rank)) for key, c in found.items()}
 
 

@@ -287,7 +287,7 @@ def resolve(article_names, classifier: Classifier, conf):
     """
     site = _Site(article_names, classifier)
     identities: dict[str, Identity] = {}
-    doubts: dict[str, dict[Doubt, None]] = defaultdict(dict)
+    doubts: dict[str, dict[tuple, Doubt]] = defaultdict(dict)
     spellings: dict[str, Counter] = defaultdict(Counter)
     articles: dict[str, list] = defaultdict(list)
     together: dict[str, Counter] = defaultdict(Counter)
@@ -299,7 +299,13 @@ def resolve(article_names, classifier: Classifier, conf):
             spellings[named[name].key][name] += 1
         for identity, found in decided.values():
             identities.setdefault(identity.key, identity)
-            doubts[identity.key].update(dict.fromkeys(found))
+            for doubt in found:
+                # One doubt per other candidate; its reason by a fixed rule.
+                candidate = (doubt.name, doubt.kind, doubt.country)
+                known = doubts[identity.key].get(candidate)
+                doubts[identity.key][candidate] = min(
+                    (known, doubt) if known else (doubt,), key=_doubt_order
+                )
         keys = list(dict.fromkeys(identity.key for identity in named.values()))
         counts_together = len(keys) <= conf.related_max_per_article
         for key in keys:
@@ -325,9 +331,7 @@ def resolve(article_names, classifier: Classifier, conf):
             decided_by=identity.decided_by,
             doubts=[
                 asdict(doubt)
-                for doubt in sorted(
-                    doubts[key], key=lambda d: (d.name, d.country or "")
-                )
+                for doubt in sorted(doubts[key].values(), key=_doubt_order)
             ],
             moved_from=list(identity.moved_from),
         )
