@@ -27,7 +27,8 @@ INSTITUTION_WORDS = frozenset(
     Fondo Fund Organizzazione Organization Organisation Unione Union Lega League
     Movimento Sindacato Dipartimento Department Ufficio Office Accademia Academy
     Museo Museum Ospedale Hospital Confederazione Confederation Assemblea Assembly
-    Guardia Ordine Servizio Service Consorzio
+    Guardia Ordine Servizio Service Consorzio Chiesa Church Cassa Brigate Brigades
+    Press Times News Corriere Gazzetta
     """.split()
 )
 
