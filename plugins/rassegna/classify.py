@@ -14,6 +14,7 @@ from .namewords import (
     has_institution_word,
     has_place_word,
     is_acronym,
+    is_particle,
     is_title_case_acronym,
     person_shape,
     starts_with_particle,
@@ -285,8 +286,10 @@ class Classifier:
             return self._named(name, "person", "person name")
         if is_title_case_acronym(name) and not self.lookups.is_given_name(name):
             return self._named(name, "organization", "acronym")
-        if person_shape(name):
-            first = words(name)[0]
+        first = words(name)[0]
+        if person_shape(name) and not is_particle(first.lower()):
+            # A capitalised particle first is as likely an article (Le Monde, La
+            # Stampa) as a surname's start (Di Maio): the surname rule decides.
             given = self.lookups.is_given_name(first) or self.lookups.is_given_name(
                 first.split("-")[0]
             )
