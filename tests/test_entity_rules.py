@@ -99,7 +99,7 @@ def test_persons_from_given_names_but_not_where_the_name_is_a_place(make_site):
             "a.md": article(
                 "A",
                 "**Emmanuel Macron**, **Jannik Sinner**, **Roma**, **Italia Viva**,"
-                " **Acme Corp**, **Fatah**",
+                " **Acme Corp**, **Fatah**, **Le Monde**",
             )
         }
     )
@@ -110,6 +110,7 @@ def test_persons_from_given_names_but_not_where_the_name_is_a_place(make_site):
         "Italia Viva": ("other", None),
         "Acme Corp": ("other", None),
         "Fatah": ("other", None),
+        "Le Monde": ("other", None),
     }
     assert by_name(site)["Fatah"]["decided_by"] == "undecided"
 

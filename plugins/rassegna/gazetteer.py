@@ -286,9 +286,10 @@ def _places_by_name() -> dict[str, tuple[Candidate, ...]]:
 
 
 def warm_up() -> None:
-    """Build the GeoNames index now (about half a second), e.g. while other
-    processes read the articles."""
+    """Build the GeoNames and given-name indexes now (about half a second and a
+    tenth), e.g. while other processes read the articles."""
     _places_by_name()
+    _given_names()
 
 
 # Given names -----------------------------------------------------------------
