@@ -294,6 +294,8 @@ def test_entities_json_contract(make_site):
             },
             {"title": "Bis", "url": "2025/01/bis/", "date": kim["articles"][1]["date"]},
         ],
+        "decided_by": "registry",
+        "doubts": [],
     }
     assert kim["articles"][0]["date"].startswith("2025-01-01T")
     slugs = [e["slug"] for e in data["entities"]]

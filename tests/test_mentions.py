@@ -61,3 +61,26 @@ def test_links_wrap_mentions_and_never_nest_inside_an_existing_link():
 def test_html_without_bold_is_returned_untouched():
     html = "<p>Nessuna &amp; entità</p>"
     assert link_mentions(html, 6, lambda name: {"href": "x"}) is html
+
+
+def test_an_elided_article_in_front_is_not_part_of_the_name():
+    html = (
+        "<p><strong>l’Onu</strong> <strong>dell'Ue</strong> <strong>all’Italia</strong>"
+        " <strong>nell’Unione europea</strong> <strong>un’Europa</strong>"
+        " <strong>L’Aquila</strong> <strong>D’Alema</strong></p>"
+    )
+    assert names(html) == [
+        "Onu",
+        "Ue",
+        "Italia",
+        "Unione europea",
+        "Europa",
+        "L’Aquila",
+        "D’Alema",
+    ]
+
+
+def test_bold_ending_with_a_colon_is_a_label_and_stays_unlinked():
+    html = "<p><strong>Fonte:</strong> Ansa. <strong>Aggiornamento :</strong> ok</p>"
+    assert names(html) == []
+    assert link_mentions(html, 6, lambda name: {"href": "x"}) == html

@@ -32,6 +32,14 @@ PATH = "content/entities.yml"
         ("X:\n  kind: person\n  contry: IT\n", "entry 'X': unknown field 'contry'"),
         ("X:\n  kind: person\n  aliases: Y\n", "entry 'X': 'aliases' must be a list"),
         ("- X\n", f"{PATH}: expected a mapping"),
+        (
+            "X:\n  kind: person\n  moved_from: old\n",
+            "entry 'X': 'moved_from' must be a list",
+        ),
+        (
+            "X:\n  kind: person\n  moved_from: [../old]\n",
+            "entry 'X': 'moved_from' holds '../old', not a slug",
+        ),
     ],
 )
 def test_bad_registry_messages(text, message):
@@ -52,3 +60,13 @@ def test_names_fold_and_country_codes_are_upper_case():
     )
     assert registry.lookup("usa").country == "US"
     assert registry.lookup("stati  uniti").name == "Stati Uniti"
+
+
+def test_kosovo_and_earlier_slugs_are_accepted():
+    registry = parse(
+        "Kosovo:\n  kind: country\n  country: xk\n"
+        "Mario Draghi:\n  kind: person\n  moved_from: [draghi, super-mario]\n",
+        PATH,
+    )
+    assert registry.lookup("kosovo").country == "XK"
+    assert registry.lookup("mario draghi").moved_from == ("draghi", "super-mario")

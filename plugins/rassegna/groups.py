@@ -76,7 +76,9 @@ def build(articles, entities: list[Entity], links: dict, language: str):
                 name=category.name, slug=category.slug
             )
         mentioned = list(dict.fromkeys(links.get(article.source_path, {}).values()))
-        codes = {e.country for e in mentioned if e.kind in ("country", "place")}
+        codes = {
+            e.country for e in mentioned if e.kind in ("country", "place") and e.country
+        }
         article.topic = topic
         article.countries = sorted(
             (countries[code] for code in codes), key=lambda c: fold(c.name)

@@ -60,12 +60,31 @@ def trim(text: str) -> str:
     return text[start:end]
 
 
+# An Italian article or articulated preposition elided before a name: l’Onu,
+# dell’Ue, all’Italia. Written lower-case it belongs to the sentence; capitalised
+# it is part of the name (L’Aquila, D’Alema, Dell’Utri).
+_ELISION = re.compile(r"(?:l|dell|all|nell|sull|dall|un)['’`]\s*(?=\w)")
+
+
+def is_label(text: str) -> bool:
+    """Bold ending with a colon introduces what follows (Fonte:, Aggiornamento:)."""
+    return text.rstrip().endswith((":", "："))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def mention_name(text: str, max_words: int) -> str | None:
-    """The entity name a bold text stands for, or None when it is no entity."""
+    """The entity name a bold text stands for, or None when it is no entity (a
+    label, punctuation, emphasis longer than `max_words`). A leading elided
+    article is dropped: the name of `l’Onu` is `Onu`."""
     if not text.isprintable():
         text = "".join(c if c.isprintable() else " " for c in text)
-    name = trim(collapse_space(text))
+    text = collapse_space(text)
+    if is_label(text):
+        return None
+    name = trim(text)
+    elided = _ELISION.match(name)
+    if elided:
+        name = trim(name[elided.end() :])
     if not any(c.isalnum() for c in name) or len(words(name)) > max_words:
         return None
     return name

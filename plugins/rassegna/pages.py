@@ -2,6 +2,7 @@
 per-entity Atom feeds and entities.json."""
 
 import json
+import logging
 from itertools import groupby
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from . import maps, timeline
 from .identity import collapse_space, fold
 from .registry import KINDS
 from .writer import DigestWriter
+
+logger = logging.getLogger(__name__)
 
 
 def plain(html: str) -> str:
@@ -53,6 +56,8 @@ def entities_json(digest) -> dict:
                 "url": entity.url,
                 "feed": entity.feed,
                 "articles": listed(entity.articles),
+                "decided_by": entity.decided_by,
+                "doubts": entity.doubts,
             }
             for entity in digest.entities
         ],
@@ -76,6 +81,20 @@ def entities_json(digest) -> dict:
             for topic in digest.topics
         ],
     }
+
+
+def moved_from(entity, entities) -> list[str]:
+    """The registry's earlier slugs of `entity` that no entity uses now; one that
+    is taken again is the other entity's, with a warning."""
+    taken = {e.slug for e in entities}
+    for slug in entity.moved_from:
+        if slug in taken and slug != entity.slug:
+            logger.warning(
+                "moved_from %r of %r is the address of another entity: no redirect",
+                slug,
+                entity.name,
+            )
+    return [s for s in entity.moved_from if s not in taken]
 
 
 def entities_by_kind(entities) -> list:
@@ -129,11 +148,18 @@ class DigestPagesGenerator(Generator):
                 country_page=country,
                 timeline=timeline.mentions_by_month(entity.articles, language),
             )
-            if entity.feed:
+            feeds = [entity.feed] if entity.feed else []
+            for old in moved_from(entity, digest.entities):
+                # The old address redirects; its feed stays a feed of the entity.
+                write(conf.entity_save_as.format(slug=old), "redirect", entity.url,
+                      entity=entity)  # fmt: skip
+                if entity.feed:
+                    feeds.append(conf.entity_feed_atom.format(slug=old))
+            for feed in feeds:
                 writer.write_feed(
                     entity.articles[: conf.entity_feed_max_items],
                     self.context,
-                    entity.feed,
+                    feed,
                     feed_type="atom",
                     feed_title=entity.name,
                 )

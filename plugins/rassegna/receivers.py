@@ -12,7 +12,7 @@ from pelican.urlwrappers import Category
 from . import gazetteer, groups, registry, settings
 from .classify import Classifier
 from .errors import BuildError
-from .gazetteer import PlaceLookup
+from .gazetteer import Lookups
 from .mentions import link_strongs, names_of, scan
 from .pages import DigestPagesGenerator
 from .reader import STRONGS_KEY, DigestMarkdownReader, drop_stale_cache, prepare_all
@@ -38,10 +38,10 @@ def _registry(conf: settings.EntitySettings, content_path: str) -> registry.Regi
     return registry.load(os.path.join(content_path, conf.registry))
 
 
-def _places_file(pelican_settings: dict) -> Path | None:
+def _lookups_file(pelican_settings: dict) -> Path | None:
     if not pelican_settings.get("CACHE_CONTENT"):
         return None
-    return Path(pelican_settings["CACHE_PATH"]) / "rassegna-places.pickle"
+    return Path(pelican_settings["CACHE_PATH"]) / "rassegna-lookups.pickle"
 
 
 def _set_address(entity_or_group, url: str, save_as: str) -> None:
@@ -117,8 +117,13 @@ def collect_entities(generator) -> None:
     and link their mentions."""
     _check_unique_slugs(generator)
     conf = settings.read(generator.settings)
-    places = PlaceLookup(_places_file(generator.settings))
-    classifier = Classifier(_registry(conf, generator.path), conf.languages, places)
+    lookups = Lookups(_lookups_file(generator.settings), conf.languages)
+    classifier = Classifier(
+        _registry(conf, generator.path),
+        conf.languages,
+        lookups,
+        conf.short_form_max_population,
+    )
     articles = sorted(generator.articles, key=lambda a: (a.date, a.source_path))
     for article in articles:
         # Articles are listed on many pages; work their URL out once.
@@ -132,7 +137,7 @@ def collect_entities(generator) -> None:
     strongs = {a.source_path: _strongs(a) for a in articles}
     mentions = [(a, names_of(strongs[a.source_path], conf.max_words)) for a in articles]
     entities, links = resolve(mentions, classifier, conf)
-    places.save()
+    lookups.save()
     generated = generator.context["generated_content"]
     for entity in entities:
         _set_address(entity, conf.entity_url, conf.entity_save_as)

@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 
-import pycountry
 import yaml
 
 from .errors import BuildError
-from .identity import collapse_space, fold_name
+from .gazetteer import is_country_code
+from .identity import SAFE_SLUG, collapse_space, fold_name
 
 KINDS = ("country", "place", "person", "organization", "concept", "other")
-_FIELDS = {"kind", "country", "aliases", "description", "wikidata"}
+# moved_from: the slugs an entity was published under before a rename; each
+# keeps a redirect to the entity's page and a copy of its feed.
+_FIELDS = {"kind", "country", "aliases", "description", "wikidata", "moved_from"}
 
 
 class RegistryError(BuildError):
@@ -24,6 +26,7 @@ class RegistryEntry:
     aliases: tuple[str, ...] = ()
     description: str = ""
     wikidata: str = ""
+    moved_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def _entry(name, fields, where: str) -> RegistryEntry:
     country = fields.get("country")
     if country is not None:
         country = _text(country, where, "country").upper()
-        if pycountry.countries.get(alpha_2=country) is None:
+        if not is_country_code(country):
             raise RegistryError(
                 f"{where}: bad country code {fields['country']!r}"
                 " (expected an ISO 3166-1 alpha-2 code such as IT, KP, RU)"
@@ -106,6 +109,15 @@ def _entry(name, fields, where: str) -> RegistryEntry:
     aliases = fields.get("aliases") or []
     if isinstance(aliases, str) or not isinstance(aliases, list):
         raise RegistryError(f"{where}: 'aliases' must be a list, e.g. [UE, EU]")
+    moved_from = fields.get("moved_from") or []
+    if isinstance(moved_from, str) or not isinstance(moved_from, list):
+        raise RegistryError(f"{where}: 'moved_from' must be a list, e.g. [old-slug]")
+    for slug in moved_from:
+        if not isinstance(slug, str) or not SAFE_SLUG.match(slug):
+            raise RegistryError(
+                f"{where}: 'moved_from' holds {slug!r}, not a slug such as"
+                " 'mario-draghi' (lower-case letters, digits and hyphens)"
+            )
     return RegistryEntry(
         name=name,
         kind=kind,
@@ -113,6 +125,7 @@ def _entry(name, fields, where: str) -> RegistryEntry:
         aliases=tuple(_text(a, where, "aliases") for a in aliases),
         description=_text(fields.get("description") or "", where, "description"),
         wikidata=_text(fields.get("wikidata") or "", where, "wikidata"),
+        moved_from=tuple(moved_from),
     )
 
 
