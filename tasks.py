@@ -4,6 +4,7 @@ Every task runs Pelican with the Python that runs invoke, so `.venv/bin/invoke`
 needs no activated virtual environment.
 """
 
+import html
 import logging
 import shlex
 import sys
@@ -62,25 +63,62 @@ def publish(c):
 @task
 def livereload(c, port=8000):
     """Build, serve on http://localhost:PORT and rebuild and reload the browser
-    whenever content, theme, plugin or settings change."""
-    from livereload import Server
+    whenever content, theme, plugin or settings change; while the last build
+    failed, every page shows its message instead."""
     from livereload.handlers import LiveReloadHandler
 
     # livereload skips a reload within 3 s of the last one; after a rebuild the
     # page must always show it, and a rebuild takes long enough to avoid storms.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server, status = _preview_server()
 
     def rebuild():
         # A fresh process per build, so edits to the plugin take effect too; a
-        # failed build leaves its message on the console and the server running.
-        c.run(shlex.join([sys.executable, "-m", "invoke", "build"]), warn=True)
+        # failed build leaves the server running and its message on every page.
+        # Wide log lines, so that no file name is cut short on the page.
+        build = shlex.join([sys.executable, "-m", "invoke", "build"])
+        result = c.run(build, warn=True, env={"COLUMNS": "400"})
+        status["error"] = "" if result.ok else (result.stdout + result.stderr).strip()
 
     rebuild()
-    server = Server()
     for watched in ("content", "theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild, ignore=_is_bytecode)
     # restart_delay=0: no reload of open pages when the server starts.
     server.serve(root=str(OUTPUT), port=int(port), host="localhost", restart_delay=0)
+
+
+def _preview_server():
+    """livereload's server whose pages, while the last build failed, show the
+    build's message: the curator sees the error where they are looking, and the
+    next good build's reload brings the page back."""
+    from livereload.server import Server, StaticFileHandler
+
+    status = {"error": ""}
+
+    class PreviewFileHandler(StaticFileHandler):
+        def get(self, path, include_body=True):
+            if status["error"] and (not path or path.endswith(("/", ".html"))):
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                return self.finish(_failed_build_page(status["error"]))
+            return super().get(path, include_body)
+
+    server = Server()
+    server.SFH = PreviewFileHandler
+    return server, status
+
+
+def _failed_build_page(message: str) -> str:
+    """A page with the build's output; livereload adds its script before </head>."""
+    text = "\n".join(line.rstrip() for line in message.splitlines())
+    return (
+        '<!DOCTYPE html><html lang="it"><head><meta charset="utf-8">'
+        "<title>Build non riuscita</title></head><body>"
+        '<main role="alert"><h1>Build non riuscita</h1>'
+        "<p>Correggi il file indicato e salva: la pagina si aggiorna da sola.</p>"
+        f'<pre style="white-space: pre-wrap">{html.escape(text)}</pre>'
+        "</main></body></html>"
+    )
 
 
 def _is_bytecode(file_name: str) -> bool:

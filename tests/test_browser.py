@@ -117,3 +117,47 @@ def test_an_edit_reloads_the_open_page(preview, browser):
     edited.replace(source)  # saved in one step, as editors do
     heading = page.locator("h1")
     sync_api.expect(heading).to_contain_text("Kim scrive a Putin", timeout=120_000)
+
+
+def _save(path: Path, text: str) -> None:
+    """Save in one step, as editors do."""
+    edited = path.with_suffix(".tmp")
+    edited.write_text(text, encoding="utf-8")
+    edited.replace(path)
+
+
+def test_a_failed_build_shows_in_the_page_until_it_is_fixed(preview, browser):
+    project, address, server = preview
+    page = browser.new_page()
+    page.goto(address + ARTICLE)
+    server.wait_for("Browser Connected", 60)
+    source = project / "content" / "notizie" / "2025-12-29-kim-putin-alleanza.md"
+    text = source.read_text(encoding="utf-8")
+    _save(source, text.replace("Title: ", "Titolo mancante: ", 1))
+    sync_api.expect(page.locator("h1")).to_have_text(
+        "Build non riuscita", timeout=120_000
+    )
+    assert "2025-12-29-kim-putin-alleanza.md" in page.locator("pre").inner_text()
+    _save(source, text)
+    sync_api.expect(page.locator("h1")).to_contain_text(
+        "Kim Jong Un a Putin", timeout=120_000
+    )
+
+
+def test_a_registry_edit_changes_the_entity_page(preview, browser):
+    project, address, server = preview
+    page = browser.new_page()
+    page.goto(address + "entita/kim-jong-un/")
+    server.wait_for("Browser Connected", 60)
+    registry = project / "content" / "entities.yml"
+    text = registry.read_text(encoding="utf-8")
+    _save(
+        registry,
+        text.replace(
+            "Leader supremo della Corea del Nord dal 2011.",
+            "Guida della Corea del Nord, descrizione rivista.",
+        ),
+    )
+    sync_api.expect(page.locator("main")).to_contain_text(
+        "descrizione rivista", timeout=120_000
+    )
