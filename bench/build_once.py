@@ -47,6 +47,8 @@ def settings_for(
         return read_settings(None, override={**PLAIN, **cached, **paths})
     # Pelican resolves PLUGIN_PATHS and THEME against the settings file's folder, so
     # the plugin and theme are the project's own.
+    if os.environ.get("RASSEGNA_BENCH_WITHOUT_SEARCH"):
+        paths["RASSEGNA_SEARCH_BUNDLE"] = None  # bench/run.py --without-search
     return read_settings(str(project / "pelicanconf.py"), override=paths)
 
 

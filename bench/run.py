@@ -16,6 +16,7 @@ with its baseline within one invocation.
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -157,7 +158,14 @@ def main() -> None:
         metavar="REV",
         help="also build Rassegna at this git revision (e.g. main) and compare",
     )
+    parser.add_argument(
+        "--without-search",
+        action="store_true",
+        help="build Rassegna without its search index, to tell the index's cost apart",
+    )
     args = parser.parse_args()
+    if args.without_search:
+        os.environ["RASSEGNA_BENCH_WITHOUT_SEARCH"] = "1"  # read by build_once.py
     colds = {}
     with (
         tempfile.TemporaryDirectory(prefix="rassegna-bench-") as folder,
