@@ -1,4 +1,5 @@
-"""Settings for publishing to GitHub Pages: absolute URLs under the real address."""
+"""Settings for publishing: absolute URLs under the real address, which `invoke
+publish` takes from RASSEGNA_SITEURL (it refuses anything but https://)."""
 
 import os
 import sys
@@ -6,7 +7,12 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("RASSEGNA_SITEURL", "https://rassegna.github.io")
+SITEURL = os.environ.get("RASSEGNA_SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
+# Feeds carry the site's domain in their links.
+FEED_DOMAIN = SITEURL
 # A publication starts from an empty output folder.
 DELETE_OUTPUT_DIRECTORY = True
+# Drafts are not written at all: nothing unfinished reaches the public site.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -1,0 +1,123 @@
+"""The curator's tasks run as a curator runs them: `invoke new`, `invoke import`
+and the publishing guard, in a copy of the project."""
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from conftest import ROOT, project_copy, run_pelican
+
+from curator.articles import parse_agency_text
+
+INVOKE = Path(sys.executable).parent / "invoke"
+SEED = """\
+ANSA. Il presidente **Sergio Mattarella** ha parlato a **Roma** di “futuro”.
+L’incontro è durato un’ora. Si è parlato di **Europa**.
+Le reazioni
+I partiti hanno commentato l’intervento.
+"""
+
+
+def invoke(project: Path, *args, stdin=None, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(INVOKE), *args],
+        cwd=project,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_new_writes_an_empty_article_dated_today_and_never_overwrites(tmp_path):
+    project = project_copy(tmp_path)
+    days = {datetime.now(ZoneInfo("Europe/Rome")).date()}
+    result = invoke(
+        project, "new", "Vertice a Bruxelles: l’accordo", "--topic", "Esteri"
+    )
+    days.add(datetime.now(ZoneInfo("Europe/Rome")).date())
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip()
+    assert printed.startswith("content/notizie/") and printed.endswith(
+        "-vertice-a-bruxelles-l-accordo.md"
+    )
+    path = project / printed
+    assert path.name[:10] in {day.isoformat() for day in days}
+    title, date, category, blank, *body = path.read_text("utf-8").split("\n")
+    assert title == "Title: Vertice a Bruxelles: l’accordo"
+    assert date.startswith(f"Date: {path.name[:10]} ")
+    assert (category, blank, body) == ("Category: Esteri", "", [""])
+
+    path.write_text(path.read_text("utf-8") + "Testo scritto dal curatore.\n", "utf-8")
+    again = invoke(project, "new", "Vertice a Bruxelles: l’accordo")
+    assert again.returncode != 0
+    assert path.name in again.stdout + again.stderr
+    assert path.read_text("utf-8").endswith("Testo scritto dal curatore.\n")
+
+
+def test_agency_text_becomes_source_headings_title_and_summary():
+    draft = parse_agency_text(SEED)
+    assert draft.source == "ANSA"
+    assert (
+        draft.title == "Il presidente Sergio Mattarella ha parlato a Roma di “futuro”"
+    )
+    assert draft.summary.startswith("Il presidente Sergio Mattarella")
+    assert draft.headings == ["Le reazioni"]
+    assert draft.paragraphs == [
+        "Il presidente **Sergio Mattarella** ha parlato a **Roma** di “futuro”.",
+        "L’incontro è durato un’ora. Si è parlato di **Europa**.",
+        "## Le reazioni",
+        "I partiti hanno commentato l’intervento.",
+    ]
+
+
+def test_import_of_the_seed_builds_with_the_shipped_articles_entities(tmp_path):
+    project = project_copy(tmp_path)
+    shipped = project / "content/notizie/2025-12-29-kim-putin-alleanza.md"
+    seed = (ROOT / "tests/data/agency_seed.txt").read_text("utf-8")
+    result = invoke(
+        project, "import", "-", "--topic", "Esteri", "--date", "2025-12-29 09:00",
+        stdin=seed,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Source:   AgenPress" in result.stdout
+    assert "Headings: Rafforzamento della cooperazione militare, Implicazioni" in (
+        result.stdout
+    )
+    written = project / result.stdout.split()[1]
+    text = written.read_text("utf-8")
+    assert "Source: AgenPress\n" in text and "Category: Esteri\n" in text
+    assert "“anno davvero importante”" in text and "l’alleanza" in text
+    assert "\n## Implicazioni geopolitiche\n" in text
+
+    again = invoke(project, "import", "-", "--date", "2025-12-29", stdin=seed)
+    assert again.returncode != 0 and written.name in again.stdout + again.stderr
+    assert written.read_text("utf-8") == text
+
+    builds = {}
+    for name, keep in (("shipped", shipped), ("imported", written)):
+        content = tmp_path / name
+        (content / "notizie").mkdir(parents=True)
+        (content / "entities.yml").write_bytes(
+            (project / "content/entities.yml").read_bytes()
+        )
+        (content / "notizie" / keep.name).write_bytes(keep.read_bytes())
+        site = run_pelican(content, tmp_path / f"{name}-out", tmp_path / f"{name}-c")
+        builds[name] = {
+            (e["name"], e["kind"], e["country"]) for e in site.json()["entities"]
+        }
+    assert builds["imported"] == builds["shipped"]
+    assert ("Kim Jong Un", "person", "KP") in builds["imported"]
+
+
+def test_publish_refuses_an_address_that_is_not_https(tmp_path):
+    project = project_copy(tmp_path)
+    for siteurl in ("", "http://example.org"):
+        result = invoke(project, "publish", RASSEGNA_SITEURL=siteurl)
+        assert result.returncode != 0
+        assert "RASSEGNA_SITEURL" in result.stderr and "https://" in result.stderr
+        assert not (project / "output").exists()
