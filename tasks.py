@@ -216,11 +216,26 @@ def _is_bytecode(file_name: str) -> bool:
     return file_name.endswith(".pyc")
 
 
-@task(pre=[publish])
+@task(
+    pre=[publish],
+    help={
+        "remote": "the git remote to push to (default origin)",
+        "branch": "the branch GitHub Pages serves (default gh-pages)",
+    },
+)
 def gh_pages(c, remote="origin", branch="gh-pages"):
-    """Publish, then push output/ to the gh-pages branch with ghp-import."""
-    options = ["-n", "-p", "-f", "-r", remote, "-b", branch, "-m", "Publish site"]
-    c.run(shlex.join([sys.executable, "-m", "ghp_import", *options, str(OUTPUT)]))
+    """Publish, then push output/ to the gh-pages branch with ghp-import.
+
+    Adds .nojekyll, and CNAME from RASSEGNA_CNAME or content/extra/CNAME (else
+    keeps the remote's); no force push; the checkout is left as it was."""
+    from curator.ghpages import PublishError, choose_cname, push_site
+
+    try:
+        url, cname = push_site(ROOT, OUTPUT, remote, branch, choose_cname(ROOT))
+    except PublishError as error:
+        raise Exit(f"gh-pages: {error}", code=1) from None
+    print(f"Pushed output/ to {branch} of {remote} ({url})")
+    print(f"  CNAME: {cname}" if cname else "  no CNAME")
 
 
 @task(pre=[build])

@@ -1,13 +1,17 @@
 """The curator's tasks run as a curator runs them: `invoke new`, `invoke import`
 and the publishing guard, in a copy of the project."""
 
+import io
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bs4 import BeautifulSoup
 from conftest import ROOT, project_copy, run_pelican
 
 from curator.articles import parse_agency_text
@@ -121,3 +125,85 @@ def test_publish_refuses_an_address_that_is_not_https(tmp_path):
         assert result.returncode != 0
         assert "RASSEGNA_SITEURL" in result.stderr and "https://" in result.stderr
         assert not (project / "output").exists()
+
+
+SITEURL = "https://example.github.io/rassegna"
+
+
+def git(cwd: Path, *args) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def checkout_state(clone: Path) -> tuple[str, ...]:
+    """What publishing must not change: working tree and index, branches, HEAD."""
+    return (
+        git(clone, "status", "--porcelain", "--ignored=no"),
+        git(clone, "for-each-ref", "refs/heads"),
+        git(clone, "symbolic-ref", "HEAD"),
+        git(clone, "rev-parse", "HEAD"),
+        git(clone, "ls-files", "--stage"),
+    )
+
+
+def test_gh_pages_pushes_the_published_site_and_leaves_the_checkout_alone(tmp_path):
+    """A bare repository stands in for GitHub; the project, with a draft, is a
+    git repository of its own whose origin is that bare repository."""
+    clone = project_copy(tmp_path)
+    shutil.copy(ROOT / ".gitignore", clone / ".gitignore")
+    (clone / "content/notizie/bozza.md").write_text(
+        "Title: Bozza riservata\nDate: 2025-12-31 10:00\nCategory: Esteri\n"
+        "Status: draft\n\n"
+        "Testo della bozza con **Marte Segreto**.\n",
+        "utf-8",
+    )
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(clone, "init", "-q", "-b", "main")
+    git(clone, "add", "-A")
+    git(clone, "-c", "user.name=T", "-c", "user.email=t@t", "commit", "-qm", "site")
+    git(clone, "remote", "add", "origin", str(remote))
+    before = checkout_state(clone)
+
+    result = invoke(
+        clone, "gh-pages", RASSEGNA_SITEURL=SITEURL, RASSEGNA_CNAME="news.example.org"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"to gh-pages of origin ({remote})" in result.stdout
+    assert checkout_state(clone) == before
+
+    site = tmp_path / "published"
+    site.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "gh-pages"], cwd=remote, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+        files.extractall(site, filter="data")
+    for name in ("index.html", ".nojekyll", "entities.json", "CNAME"):
+        assert (site / name).is_file(), name
+    assert (site / "CNAME").read_text().strip() == "news.example.org"
+    files = [p for p in site.rglob("*") if p.is_file()]
+    for path in files:
+        data = path.read_bytes()
+        assert b"Bozza riservata" not in data and b"Marte Segreto" not in data, path
+        assert b"localhost" not in data and b"127.0.0.1" not in data, path
+        if path.suffix != ".html":
+            continue
+        page = BeautifulSoup(data, "html.parser")
+        for element in page.find_all(["a", "link", "img", "script", "form"]):
+            target = element.get("href") or element.get("src") or element.get("action")
+            if not target or target.startswith("#"):
+                continue
+            assert target.startswith(("https://", "http://")), (path, target)
+            external = "wikidata.org" in target or "github.com" in target
+            assert external or target.startswith(SITEURL + "/"), (path, target)
+    assert SITEURL in (site / "feeds/tutte.atom.xml").read_text("utf-8")
+
+    # A second publication without RASSEGNA_CNAME keeps the remote's CNAME and
+    # adds to the branch's history instead of replacing it.
+    again = invoke(clone, "gh-pages", RASSEGNA_SITEURL=SITEURL, RASSEGNA_CNAME="")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert git(remote, "show", "gh-pages:CNAME").strip() == "news.example.org"
+    assert git(remote, "rev-list", "--count", "gh-pages").strip() == "2"
+    assert checkout_state(clone) == before
