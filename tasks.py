@@ -238,6 +238,46 @@ def gh_pages(c, remote="origin", branch="gh-pages"):
     print(f"  CNAME: {cname}" if cname else "  no CNAME")
 
 
+@task(
+    help={
+        "format": "text (a table, the default) or json",
+        "from": "an entities.json to read instead of output/entities.json",
+    },
+)
+def entities(c, format="text", from_=None):
+    """Report entities by kind, doubts, likely duplicates and unused registry entries.
+
+    Reads the built output/entities.json and content/entities.yml; every
+    suggestion comes with the YAML lines to paste into the registry."""
+    import json
+
+    from rassegna.errors import BuildError
+    from rassegna.registry import load
+
+    from curator.report import as_text, build_report
+
+    if format not in ("text", "json"):
+        raise Exit(f"--format {format!r}: expected text or json", code=2)
+    source = Path(from_) if from_ else OUTPUT / "entities.json"
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Exit(f"{source} not found: run invoke build first", code=1) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise Exit(
+            f"{source}: not a readable entities.json ({error})", code=1
+        ) from None
+    try:
+        registry = load(str(CONTENT / _site_setting("ENTITY_REGISTRY")))
+    except BuildError as error:
+        raise Exit(str(error), code=1) from None
+    report = build_report(data, registry)
+    if format == "json":
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(as_text(report))
+
+
 @task(pre=[build])
 def audit(c, details=False):
     """Build, serve locally and print Lighthouse's scores for the main pages.
