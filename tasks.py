@@ -83,7 +83,10 @@ def _serve(port: int) -> None:
 
     handler = partial(SimpleHTTPRequestHandler, directory=str(OUTPUT))
     with ThreadingHTTPServer((PREVIEW_HOST, int(port)), handler) as server:
-        print(f"Serving output/ on http://{PREVIEW_HOST}:{port}/ (Ctrl-C stops)")
+        print(
+            f"Serving output/ on http://{PREVIEW_HOST}:{port}/ (Ctrl-C stops)",
+            flush=True,
+        )
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
 

@@ -4,9 +4,11 @@ and the publishing guard, in a copy of the project."""
 import io
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -207,3 +209,32 @@ def test_gh_pages_pushes_the_published_site_and_leaves_the_checkout_alone(tmp_pa
     assert git(remote, "show", "gh-pages:CNAME").strip() == "news.example.org"
     assert git(remote, "rev-list", "--count", "gh-pages").strip() == "2"
     assert checkout_state(clone) == before
+
+
+def test_preview_serves_the_publishing_build_under_the_local_address(tmp_path):
+    clone = project_copy(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(INVOKE), "preview", "--port", str(port)],
+        cwd=clone,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        log = []
+        for line in process.stdout:  # ends when the process does
+            log.append(line)
+            if "Serving output/" in line:
+                break
+        assert f"http://127.0.0.1:{port}/" in "".join(log), "".join(log)
+        address = f"http://127.0.0.1:{port}/"
+        with urllib.request.urlopen(address, timeout=30) as response:
+            home = BeautifulSoup(response.read(), "html.parser")
+        links = [a["href"] for a in home.select("a[href]")]
+        assert links and all(link.startswith(address) for link in links), links
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
