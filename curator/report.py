@@ -22,7 +22,7 @@ SHORT_EDIT_MIN_RATIO = 0.85
 # An Italian article in front of a name: "la Farnesina", "l’Eliseo".
 LEADING_ARTICLE = re.compile(r"^(?:il|lo|la|i|gli|le|un|uno|una)\s+|^(?:l|un)['’]\s*")
 # A YAML scalar that can go unquoted: letters, digits, spaces and a few marks.
-PLAIN_YAML = re.compile(r"^[^\W\d_][\w .’()-]*$")
+PLAIN_YAML = re.compile(r"^[^\W\d_](?:[\w .’()-]*[\w.’)])?$")
 YAML_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 
 

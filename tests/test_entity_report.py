@@ -11,7 +11,7 @@ import yaml
 from conftest import article, project_copy
 from rassegna.registry import load
 
-from curator.report import as_text, build_report
+from curator.report import as_text, build_report, entry_yaml
 
 INVOKE = Path(sys.executable).parent / "invoke"
 REGISTRY = """\
@@ -153,3 +153,16 @@ def test_entities_task_without_a_build_says_what_to_run(tmp_path):
     )
     assert result.returncode != 0
     assert "entities.json not found: run invoke build first" in result.stderr
+
+
+def test_suggested_yaml_reads_back_as_the_names_written():
+    names = ["AT&T", "Costa d’Avorio", "No", "O'Neill", "G7", "2025", "Kim: il leader"]
+    for name in names:
+        lines = entry_yaml(name, "organization", "IT", [name, "Altro nome"])
+        assert yaml.safe_load(lines) == {
+            name: {
+                "kind": "organization",
+                "country": "IT",
+                "aliases": [name, "Altro nome"],
+            }
+        }, lines
