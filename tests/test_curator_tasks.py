@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -236,5 +237,45 @@ def test_preview_serves_the_publishing_build_under_the_local_address(tmp_path):
         links = [a["href"] for a in home.select("a[href]")]
         assert links and all(link.startswith(address) for link in links), links
     finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_livereload_rebuilds_an_entity_page_when_the_registry_changes(tmp_path):
+    project = project_copy(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(INVOKE), "livereload", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    page = project / "output/entita/kim-jong-un/index.html"
+    # Reading the log blocks; a server that never rebuilds is stopped instead.
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    try:
+        for line in process.stdout:
+            if "Start watching changes" in line:
+                break
+        assert "Leader supremo" in page.read_text("utf-8")
+        registry = project / "content/entities.yml"
+        registry.write_text(
+            registry.read_text("utf-8").replace(
+                "Leader supremo della Corea del Nord dal 2011.",
+                "Descrizione cambiata dal curatore.",
+            ),
+            "utf-8",
+        )
+        # The rebuild's log line "Done: Processed …" says the new page is written.
+        for line in process.stdout:
+            if line.startswith("Done: Processed"):
+                break
+        assert "Descrizione cambiata dal curatore." in page.read_text("utf-8")
+    finally:
+        watchdog.cancel()
         process.terminate()
         process.wait(timeout=30)
