@@ -120,10 +120,10 @@ def check_integrity(site: Site) -> None:
 
 
 def project_copy(tmp_path: Path) -> Path:
-    """The project's content, theme, plugin, settings and tasks, copied for a
-    test that runs `invoke` the way a curator does."""
+    """The project's content, theme, plugin, settings, tasks and curator
+    modules, copied for a test that runs `invoke` the way a curator does."""
     copy = tmp_path / "project"
-    for name in ("content", "theme", "plugins"):
+    for name in ("content", "theme", "plugins", "curator"):
         shutil.copytree(
             ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__")
         )

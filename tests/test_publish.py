@@ -33,7 +33,7 @@ def test_publish_refuses_an_address_that_is_not_https(tmp_path, siteurl):
     project = project_copy(tmp_path)
     result = publish(project, siteurl)
     assert result.returncode != 0
-    assert "set RASSEGNA_SITEURL to the site's https:// address" in result.stderr
+    assert "set it to the site's https:// address" in result.stderr
     assert not (project / "output").exists()
 
 
