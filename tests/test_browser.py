@@ -99,6 +99,7 @@ def test_reader_goes_from_a_mention_to_its_entity_and_country(preview, browser):
     page.locator("nav a", has_text="Paesi").click()
     page.wait_for_url("**/paesi/")
     page.locator(".index a", has_text="Germania").click()
+    page.wait_for_url("**/paesi/germania/")
     assert page.locator("h1").inner_text() == "Germania"
     assert "Berlino il vertice" in page.locator(".articles").inner_text()
 
