@@ -91,6 +91,7 @@ def browser():
 def test_reader_goes_from_a_mention_to_its_entity_and_country(preview, browser):
     _, address, _ = preview
     page = browser.new_page()
+    page.set_default_timeout(120_000)  # a loaded CI machine can be slow
     page.goto(address + ARTICLE)
     page.locator(".body a.entity", has_text="Kim").first.click()
     page.wait_for_url("**/entita/kim-jong-un/")
