@@ -30,7 +30,11 @@ def _found(content, what: str, value: str, context: dict) -> bool:
                 os.path.join(content.relative_dir, path)
             )
         for key in _context_keys(what):
-            if source in context[key]:
+            target = context[key].get(source)
+            if target is None:
+                continue
+            # Pelican lists a linked static file even when it does not exist.
+            if key == "generated_content" or os.path.isfile(target.source_path):
                 return True
     return False
 
