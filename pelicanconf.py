@@ -57,10 +57,26 @@ DIRECT_TEMPLATES = ["index", "404", "search"]
 # RASSEGNA_SEARCH_BUNDLE) after every build.
 SEARCH_URL = "cerca/"
 SEARCH_SAVE_AS = "cerca/index.html"
-# Article sources live in content/notizie/; content/entities.yml is the registry.
+# Article sources live in content/notizie/ (a subfolder names the topic of the
+# articles in it that have no Category), pages in content/pagine/ or, as in
+# Pelican's own layout, content/pages/; content/entities.yml is the registry. A
+# Markdown or reST file anywhere else in content/ is named in a warning.
 ARTICLE_PATHS = ["notizie"]
-PAGE_PATHS = ["pagine"]
-STATIC_PATHS = []
+PAGE_PATHS = ["pagine", "pages"]
+USE_FOLDER_AS_CATEGORY = True
+# A translation (Lang: en, same slug) is published next to its original.
+ARTICLE_LANG_URL = "{date:%Y}/{date:%m}/{slug}/{lang}/"
+ARTICLE_LANG_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/{lang}/index.html"
+PAGE_LANG_URL = "{slug}/{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
+# Images are copied as they are; the files in content/extra/ that a site serves
+# from its root go there, as Pelican's documentation suggests.
+STATIC_PATHS = ["images", "immagini", "extra"]
+ROOT_FILES = (
+    *("robots.txt", "favicon.ico", "favicon.svg", "apple-touch-icon.png"),
+    *("CNAME", ".nojekyll", "humans.txt", "_headers", "_redirects"),
+)
+EXTRA_PATH_METADATA = {f"extra/{name}": {"path": name} for name in ROOT_FILES}
 
 FEED_ALL_ATOM = "feeds/tutte.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/temi/{slug}.atom.xml"

@@ -6,9 +6,12 @@ from pelican import signals
 from .receivers import (
     add_generator,
     add_writer,
+    categorise,
     check_settings,
+    check_site,
     collect_entities,
     prepare_articles,
+    sanitize_other_readers,
     use_digest_reader,
 )
 from .search import index_site
@@ -17,8 +20,11 @@ from .search import index_site
 def register():
     signals.initialized.connect(check_settings)
     signals.readers_init.connect(use_digest_reader)
+    signals.content_object_init.connect(sanitize_other_readers)
     signals.article_generator_init.connect(prepare_articles)
+    signals.article_generator_pretaxonomy.connect(categorise)
     signals.article_generator_finalized.connect(collect_entities)
+    signals.all_generators_finalized.connect(check_site)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
     signals.finalized.connect(index_site)

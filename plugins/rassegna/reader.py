@@ -1,13 +1,16 @@
-"""Reading Markdown for the digest: typogrify and the scan for bold mentions run at
-read time, so Pelican's content cache keeps their result, and the files that are
-not cached are prepared in parallel."""
+"""Reading Markdown for the digest: typogrify, the sanitizer and the scan for bold
+mentions run at read time, so Pelican's content cache keeps their result, and the
+files that are not cached are prepared in parallel. What is wrong with a file is
+kept with the read as warnings, so every build says it again, cached or not."""
 
 import logging
 import multiprocessing
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
 
+import nh3
 import smartypants
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -15,12 +18,18 @@ from pelican.utils import pelican_open
 from typogrify.filters import typogrify
 
 from .mentions import Strong, scan
+from .metadata import parse_date, unknown_keys
+from .sanitize import Sanitizer
 from .settings import read as read_settings
 from .signature import digest, settings_key
 
 logger = logging.getLogger(__name__)
 
 STRONGS_KEY = "rassegna_strongs"
+# Warnings about a file, kept in its cached read and logged on every build.
+WARNINGS_KEY = "rassegna_warnings"
+# Set on reads whose HTML the sanitizer has seen (or RASSEGNA_RAW_HTML let through).
+SANITIZED_KEY = "rassegna_sanitized"
 _CACHE_FILES = ("ArticlesGenerator-Readers", "PagesGenerator-Readers")
 _VERSION_FILE = "rassegna-reader.version"
 _PARALLEL_FROM = 40
@@ -31,11 +40,13 @@ _DASHES = {
 
 
 class Prepared(NamedTuple):
-    """The expensive part of reading one file: its HTML, raw metadata and mentions."""
+    """The expensive part of reading one file: its HTML, raw metadata, mentions,
+    and what is wrong with it."""
 
     content: str
     meta: dict
     strongs: list[Strong]
+    warnings: list[str]
 
 
 def typogrify_text(text: str, settings: dict) -> str:
@@ -54,24 +65,32 @@ def typogrifies(settings: dict) -> bool:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _without_controls(text: str, path: str) -> str:
+def _without_controls(text: str, warnings: list[str]) -> str:
     """Control characters cannot go into a page or a feed: drop them, saying so."""
     cleaned, count = _CONTROL.subn("", text)
     if count:
-        logger.warning("%s: removed %d control character(s)", path, count)
+        warnings.append(f"removed {count} control character(s)")
     return cleaned
 
 
 def prepare(path: str, settings: dict) -> Prepared:
-    """Convert one Markdown file to typogrified HTML and find its bold mentions."""
+    """Convert one Markdown file to typogrified, sanitized HTML and find its bold
+    mentions. Sanitizing comes after typogrify, which only adds spans, and before
+    the scan, so the recorded positions are those of the HTML that is kept."""
+    warnings: list[str] = []
     markdown = Markdown(**settings["MARKDOWN"])
     with pelican_open(path) as text:
-        content = _without_controls(
-            markdown.convert(_without_controls(text, path)), path
-        )
+        html = markdown.convert(_without_controls(text, warnings))
+    content = _without_controls(html, warnings)
     if typogrifies(settings) and content:
         content = typogrify_text(content, settings)
-    return Prepared(content, getattr(markdown, "Meta", {}), scan(content))
+    conf = read_settings(settings)
+    if content and not conf.raw_html:
+        sanitizer = Sanitizer(conf.iframe_hosts)
+        content = sanitizer.content(content)
+        warnings += sanitizer.messages
+    meta = getattr(markdown, "Meta", {})
+    return Prepared(content, meta, scan(content), warnings)
 
 
 class _FieldsMarkdown:
@@ -93,8 +112,14 @@ class _FieldsMarkdown:
         return self._markdown.convert(text)
 
 
+def relative_path(path: str, settings: dict) -> str:
+    """`path` as the curator knows it: relative to the content folder."""
+    return Path(os.path.relpath(path, settings["PATH"])).as_posix()
+
+
 class DigestMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, typogrifying and recording bold mentions."""
+    """Pelican's Markdown reader, typogrifying, sanitizing, reading dates day
+    first, naming unknown metadata keys and recording bold mentions."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,13 +134,41 @@ class DigestMarkdownReader(MarkdownReader):
         if self._fields_markdown is None:
             self._fields_markdown = _FieldsMarkdown(self.settings["MARKDOWN"])
         self._md = self._fields_markdown
-        metadata = self._parse_metadata(prepared.meta)
-        if typogrifies(self.settings):
-            for field in ("title", "summary"):
-                if field in metadata:
-                    metadata[field] = typogrify_text(metadata[field], self.settings)
+        try:
+            metadata = self._parse_metadata(prepared.meta)
+        except ValueError as error:
+            logger.error("%s: %s", relative_path(source_path, self.settings), error)
+            raise
+        conf = read_settings(self.settings)
+        sanitizer = Sanitizer(conf.iframe_hosts)
+        fields = ["title", *self.settings["FORMATTED_FIELDS"]]
+        for field in dict.fromkeys(fields):
+            if not isinstance(metadata.get(field), str):
+                continue
+            if field in ("title", "summary") and typogrifies(self.settings):
+                metadata[field] = typogrify_text(metadata[field], self.settings)
+            if conf.raw_html:
+                continue
+            if field == "title":
+                metadata[field] = sanitizer.title(metadata[field])
+            else:
+                metadata[field] = sanitizer.content(metadata[field], field)
+        warnings = [
+            *prepared.warnings,
+            *sanitizer.messages,
+            *unknown_keys(prepared.meta, conf.metadata_keys),
+        ]
         metadata[STRONGS_KEY] = prepared.strongs
+        metadata[SANITIZED_KEY] = True
+        if warnings:
+            metadata[WARNINGS_KEY] = warnings
         return prepared.content, metadata
+
+    def process_metadata(self, name, value):
+        """Dates are read day first, the Italian way (see metadata.parse_date)."""
+        if name in ("date", "modified") and isinstance(value, str):
+            return parse_date(value)
+        return super().process_metadata(name, value)
 
 
 _worker_settings: dict = {}
@@ -158,8 +211,9 @@ def prepare_all(readers, paths: list[str], processes: int, while_waiting) -> Non
 def cache_version(settings: dict) -> str:
     """What cached reads depend on: these modules' code and the settings."""
     here = Path(__file__).parent
-    code = [(here / module).read_bytes() for module in ("reader.py", "mentions.py")]
-    return digest(code, settings_key(settings))
+    modules = ("reader.py", "mentions.py", "sanitize.py", "metadata.py")
+    code = [(here / module).read_bytes() for module in modules]
+    return digest(code, nh3.__version__, settings_key(settings))
 
 
 def drop_stale_cache(settings: dict) -> None:

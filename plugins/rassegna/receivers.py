@@ -2,22 +2,37 @@
 the articles are read, link every mention, and hand the digest to the page
 generator through the context."""
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pelican.contents import Article, Content, Page
 from pelican.readers import MarkdownReader
-from pelican.urlwrappers import Category
 
 from . import gazetteer, groups, registry, settings
+from .categories import give_categories
 from .classify import Classifier
 from .errors import BuildError
 from .gazetteer import Lookups
-from .mentions import link_strongs, names_of, scan
+from .identity import fold
+from .links import broken_links
+from .mentions import link_strongs, mention_name, names_of, scan
 from .pages import DigestPagesGenerator
-from .reader import STRONGS_KEY, DigestMarkdownReader, drop_stale_cache, prepare_all
-from .resolve import Entity, resolve
+from .reader import (
+    SANITIZED_KEY,
+    STRONGS_KEY,
+    WARNINGS_KEY,
+    DigestMarkdownReader,
+    drop_stale_cache,
+    prepare_all,
+)
+from .resolve import Entity, identify_article, resolve
+from .sanitize import Sanitizer
+from .unpicked import unpicked_files
 from .writer import DigestWriter
+
+logger = logging.getLogger(__name__)
 
 LINK_KEY = ".rassegna/entity/{slug}"
 
@@ -85,6 +100,28 @@ def use_digest_reader(readers) -> None:
             readers.reader_classes[extension] = DigestMarkdownReader
 
 
+def sanitize_other_readers(content) -> None:
+    """content_object_init: HTML from a reader other than the digest's (reST,
+    HTML files) is sanitized here, on every build, as the digest's reader does
+    once per file; what is removed is said with the file's other warnings."""
+    if not isinstance(content, (Article, Page)) or getattr(content, SANITIZED_KEY, 0):
+        return
+    conf = settings.read(content.settings)
+    if conf.raw_html:
+        return
+    sanitizer = Sanitizer(conf.iframe_hosts)
+    if content._content:
+        content._content = sanitizer.content(content._content)
+    if isinstance(getattr(content, "title", None), str):
+        content.title = content.metadata["title"] = sanitizer.title(content.title)
+    if isinstance(content.metadata.get("summary"), str):
+        summary = sanitizer.content(content.metadata["summary"], "summary")
+        content.metadata["summary"] = content._summary = summary
+    setattr(content, SANITIZED_KEY, True)
+    warnings = getattr(content, WARNINGS_KEY, [])
+    setattr(content, WARNINGS_KEY, [*warnings, *sanitizer.messages])
+
+
 def prepare_articles(generator) -> None:
     """article_generator_init: prepare the uncached articles on every core."""
     conf = settings.read(generator.settings)
@@ -128,12 +165,6 @@ def collect_entities(generator) -> None:
     for article in articles:
         # Articles are listed on many pages; work their URL out once.
         article.override_url = article.url
-        if getattr(article, "category", None) is None:
-            # Pelican leaves it unset when category pages are off (the topics
-            # replace them): such an article joins the default topic.
-            article.category = Category(
-                generator.settings["DEFAULT_CATEGORY"], generator.settings
-            )
     strongs = {a.source_path: _strongs(a) for a in articles}
     mentions = [(a, names_of(strongs[a.source_path], conf.max_words)) for a in articles]
     entities, links = resolve(mentions, classifier, conf)
@@ -157,11 +188,87 @@ def collect_entities(generator) -> None:
         _set_address(country, conf.country_url, conf.country_save_as)
     for topic in topics:
         _set_address(topic, conf.topic_url, conf.topic_save_as)
+    _link_translations(generator.translations, classifier, entities, countries, topics)
     generator.context["rassegna"] = Digest(conf, entities, countries, topics)
     # Pelican saved its reader cache just before this signal; its in-memory copy
     # of every article is not read again, and it would be copied into the worker
     # processes that render the pages.
     generator.readers._cache.clear()
+
+
+def _link_translations(translations, classifier, entities, countries, topics):
+    """A translation's mentions link to the entities its original's site knows,
+    and it shows its topic, countries and entities as its original does. It is
+    the same news in another language, so it is not listed again on entity,
+    country or topic pages: those list the original, which links to it."""
+    if not translations:
+        return
+    conf = settings.read(translations[0].settings)
+    by_key = {entity.key: entity for entity in entities}
+    country_of = {country.code: country for country in countries}
+    topic_of = {topic.slug: topic for topic in topics}
+    for translation in sorted(translations, key=lambda a: a.source_path):
+        translation.override_url = translation.url
+        strongs = _strongs(translation)
+        names = names_of(strongs, conf.max_words)
+        named = identify_article(names, classifier, conf.short_form_max_population)
+        by_name = {
+            name: by_key[identity.key]
+            for name, identity in named.items()
+            if identity.key in by_key
+        }
+        known = [s for s in strongs if mention_name(s.text, conf.max_words) in by_name]
+        translation._content = link_strongs(
+            translation._content,
+            known,
+            conf.max_words,
+            lambda name, by_name=by_name: _link_attributes(by_name[name]),
+        )
+        mentioned = list(dict.fromkeys(by_name.values()))
+        translation.entities = sorted(mentioned, key=lambda e: (fold(e.name), e.slug))
+        codes = {e.country for e in mentioned if e.kind in ("country", "place")}
+        translation.countries = sorted(
+            (country_of[code] for code in codes if code in country_of),
+            key=lambda c: fold(c.name),
+        )
+        translation.topic = topic_of.get(translation.category.slug)
+
+
+def categorise(generator) -> None:
+    """article_generator_pretaxonomy: every article, draft and translation gets
+    a category (see categories.py)."""
+    give_categories(
+        [
+            *generator.articles,
+            *generator.translations,
+            *generator.hidden_articles,
+            *generator.hidden_translations,
+            *generator.drafts,
+            *generator.drafts_translations,
+        ],
+        generator.settings,
+    )
+
+
+def check_site(generators) -> None:
+    """all_generators_finalized: say, on every build, what is wrong with each
+    file, whether it was read now or came from the cache: the warnings kept with
+    its read, its broken links, and the source files no path setting reads."""
+    context = generators[0].context
+    for path, content in sorted(context["generated_content"].items()):
+        if not isinstance(content, Content):
+            continue
+        for message in getattr(content, WARNINGS_KEY, ()):
+            logger.warning("%s: %s", path, message)
+        for message in broken_links(content, context):
+            logger.warning("%s: %s", path, message)
+    for path in unpicked_files(generators):
+        logger.warning(
+            "%s is not read: no ARTICLE_PATHS, PAGE_PATHS or STATIC_PATHS folder"
+            " holds it; move it to notizie/ (articles) or pagine/ (pages), or add"
+            " it to IGNORE_FILES if it is not meant to be published",
+            path,
+        )
 
 
 def add_generator(pelican):

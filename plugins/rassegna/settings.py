@@ -7,6 +7,18 @@ DEFAULTS = {
     "RASSEGNA_TYPOGRIFY": False,
     # Processes for reading and writing; None: one per core this build may use.
     "RASSEGNA_PROCESSES": None,
+    # True keeps raw HTML in content as written, scripts included: only for a site
+    # whose every author is trusted (see README, "Raw HTML").
+    "RASSEGNA_RAW_HTML": False,
+    # Hosts whose <iframe> embeds are kept (https only); every other iframe is removed.
+    "RASSEGNA_IFRAME_HOSTS": (
+        "www.youtube-nocookie.com",
+        "www.youtube.com",
+        "player.vimeo.com",
+    ),
+    # Metadata keys the site's theme or other plugins read, besides Pelican's and
+    # the plugin's own: no "unknown metadata" warning for them.
+    "RASSEGNA_METADATA_KEYS": (),
     "ENTITY_MAX_WORDS": 6,
     "ENTITY_REGISTRY": "entities.yml",
     "ENTITY_LANGUAGES": ("it", "en"),
@@ -50,6 +62,9 @@ class EntitySettings:
 
     typogrify: bool
     processes: int
+    raw_html: bool
+    iframe_hosts: frozenset[str]
+    metadata_keys: frozenset[str]
     max_words: int
     registry: str | None
     languages: tuple[str, ...]
@@ -78,6 +93,9 @@ class EntitySettings:
 _NAMES = {
     "RASSEGNA_TYPOGRIFY": "typogrify",
     "RASSEGNA_PROCESSES": "processes",
+    "RASSEGNA_RAW_HTML": "raw_html",
+    "RASSEGNA_IFRAME_HOSTS": "iframe_hosts",
+    "RASSEGNA_METADATA_KEYS": "metadata_keys",
     "ENTITY_MAX_WORDS": "max_words",
     "ENTITY_REGISTRY": "registry",
     "ENTITY_LANGUAGES": "languages",
@@ -97,6 +115,8 @@ def read(settings: dict) -> EntitySettings:
         name = _NAMES.get(key, key.lower())
         values[name] = settings.get(key, default)
     values["languages"] = tuple(values["languages"])
+    values["iframe_hosts"] = frozenset(h.lower() for h in values["iframe_hosts"])
+    values["metadata_keys"] = frozenset(k.lower() for k in values["metadata_keys"])
     if values["processes"] is None:
         values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)

@@ -1,0 +1,45 @@
+"""Settings of the content-safety rules on real builds, and the date reader."""
+
+import pytest
+from conftest import article
+from rassegna.metadata import parse_date
+
+SCRIPT = "Su **Roma**.\n\n<script>alert(1)</script>\n"
+
+
+def test_raw_html_setting_keeps_what_authors_wrote(make_site):
+    site = make_site({"a.md": article("A", SCRIPT)}, RASSEGNA_RAW_HTML=True)
+    assert "<script>alert(1)</script>" in site.read("2025/01/a/index.html")
+
+
+def test_sanitized_by_default(make_site):
+    site = make_site({"a.md": article("A", SCRIPT)})
+    assert "<script" not in site.read("2025/01/a/index.html")
+
+
+def test_a_site_adds_an_iframe_host(make_site):
+    embed = '<iframe src="https://video.example.org/e/1"></iframe>'
+    site = make_site(
+        {"a.md": article("A", f"**Roma**\n\n{embed}\n")},
+        RASSEGNA_IFRAME_HOSTS=["video.example.org"],
+    )
+    assert embed in site.read("2025/01/a/index.html")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("01/02/2026", "2026-02-01 00:00:00"),
+        ("1.2.2026 9:05", "2026-02-01 09:05:00"),
+        ("2026-02-01 10:30", "2026-02-01 10:30:00"),
+        ("3 marzo 2026", "2026-03-03 00:00:00"),
+    ],
+)
+def test_dates_are_read_day_first(written, read):
+    assert str(parse_date(written)) == read
+
+
+@pytest.mark.parametrize("written", ["12/31/2026", "01/02/26", "01022026", "ieri"])
+def test_unreadable_dates_are_refused_with_the_accepted_forms(written):
+    with pytest.raises(ValueError, match="write it as one of 2026-02-01"):
+        parse_date(written)
