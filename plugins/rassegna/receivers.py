@@ -27,7 +27,7 @@ from .reader import (
     drop_stale_cache,
     prepare_all,
 )
-from .resolve import Entity, identify_article, resolve
+from .resolve import Entity, resolve
 from .sanitize import Sanitizer
 from .unpicked import unpicked_files
 from .writer import DigestWriter
@@ -167,7 +167,13 @@ def collect_entities(generator) -> None:
         article.override_url = article.url
     strongs = {a.source_path: _strongs(a) for a in articles}
     mentions = [(a, names_of(strongs[a.source_path], conf.max_words)) for a in articles]
-    entities, links = resolve(mentions, classifier, conf)
+    translations = sorted(generator.translations, key=lambda a: a.source_path)
+    translation_strongs = {t.source_path: _strongs(t) for t in translations}
+    translation_mentions = [
+        (t, names_of(translation_strongs[t.source_path], conf.max_words))
+        for t in translations
+    ]
+    entities, links = resolve(mentions, classifier, conf, translation_mentions)
     lookups.save()
     generated = generator.context["generated_content"]
     for entity in entities:
@@ -188,7 +194,9 @@ def collect_entities(generator) -> None:
         _set_address(country, conf.country_url, conf.country_save_as)
     for topic in topics:
         _set_address(topic, conf.topic_url, conf.topic_save_as)
-    _link_translations(generator.translations, classifier, entities, countries, topics)
+    _link_translations(
+        translations, translation_strongs, links, conf, countries, topics
+    )
     generator.context["rassegna"] = Digest(conf, entities, countries, topics)
     # Pelican saved its reader cache just before this signal; its in-memory copy
     # of every article is not read again, and it would be copied into the worker
@@ -196,28 +204,18 @@ def collect_entities(generator) -> None:
     generator.readers._cache.clear()
 
 
-def _link_translations(translations, classifier, entities, countries, topics):
+def _link_translations(translations, strongs, links, conf, countries, topics):
     """A translation's mentions link to the entities its original's site knows,
     and it shows its topic, countries and entities as its original does. It is
     the same news in another language, so it is not listed again on entity,
     country or topic pages: those list the original, which links to it."""
-    if not translations:
-        return
-    conf = settings.read(translations[0].settings)
-    by_key = {entity.key: entity for entity in entities}
     country_of = {country.code: country for country in countries}
     topic_of = {topic.slug: topic for topic in topics}
-    for translation in sorted(translations, key=lambda a: a.source_path):
+    for translation in translations:
         translation.override_url = translation.url
-        strongs = _strongs(translation)
-        names = names_of(strongs, conf.max_words)
-        named = identify_article(names, classifier, conf.short_form_max_population)
-        by_name = {
-            name: by_key[identity.key]
-            for name, identity in named.items()
-            if identity.key in by_key
-        }
-        known = [s for s in strongs if mention_name(s.text, conf.max_words) in by_name]
+        by_name = links[translation.source_path]
+        found = strongs[translation.source_path]
+        known = [s for s in found if mention_name(s.text, conf.max_words) in by_name]
         translation._content = link_strongs(
             translation._content,
             known,

@@ -278,12 +278,14 @@ def _assign_slugs(entities: list[Entity]) -> None:
         entity.slug = slug
 
 
-def resolve(article_names, classifier: Classifier, conf):
+def resolve(article_names, classifier: Classifier, conf, translation_names=()):
     """Build the entities from `(article, mention names)` pairs given oldest first,
     with the plugin's settings `conf`.
 
     Returns the entities sorted by slug, and each article's name → Entity map
-    keyed by the article's source path.
+    keyed by the article's source path. Translations (`translation_names`, pairs
+    like `article_names`) are decided by the same rules but make no entity: the
+    map of each holds only the names that are an entity of the articles.
     """
     site = _Site(article_names, classifier)
     identities: dict[str, Identity] = {}
@@ -348,4 +350,11 @@ def resolve(article_names, classifier: Classifier, conf):
         }
         for article, named in keys_by_article
     }
+    for translation, names in translation_names:
+        decided = site.identify(names)
+        links[translation.source_path] = {
+            name: entities[decision.identity.key]
+            for name, decision in decided.items()
+            if decision.identity.key in entities
+        }
     return sorted(entities.values(), key=lambda e: e.slug), links
