@@ -58,19 +58,80 @@ class Unsure(Exception):
     """A value that cannot be fingerprinted: its page is always rendered."""
 
 
-class Record:
-    """The reads of one rendering: their paths (the page's shape) and a digest
-    of what they gave."""
+class Node:
+    """The reads from one object (or, at the top, from the page's context), in
+    the order made: ("r", path, kind) for a value read along `path`, with its
+    fingerprint in `fingerprints`; ("o", path, Node) for an object reached along
+    `path`, whose own reads are that Node's. An article's Node looks the same
+    on every page that lists it the same way, so the next build checks it once,
+    not once a page."""
+
+    __slots__ = ("children", "entries", "fingerprints")
 
     def __init__(self):
-        self.shape: list = []
-        self.hasher = hashlib.blake2b(digest_size=16)
-        self.unsure = False
+        self.entries: list = []
+        self.fingerprints: list = []
+        self.children: dict | None = None
 
-    def add(self, path: tuple, kind: str, fingerprint: bytes) -> None:
-        self.shape.append((path, kind))
-        self.hasher.update(len(fingerprint).to_bytes(4, "little"))
-        self.hasher.update(fingerprint)
+    def read(self, path: tuple, kind: str, fingerprint: bytes) -> None:
+        self.entries.append(("r", path, kind))
+        self.fingerprints.append(fingerprint)
+
+    def child(self, path: tuple) -> "Node":
+        if self.children is None:
+            self.children = {}
+        node = self.children.get(path)
+        if node is None:
+            node = self.children[path] = Node()
+            self.entries.append(("o", path, node))
+            self.fingerprints.append(None)
+        return node
+
+
+def _hash(fingerprints: list) -> bytes:
+    """A digest of `fingerprints`, each with its length, so none runs into the next."""
+    joined = b"".join([len(f).to_bytes(4, "little") + f for f in fingerprints])
+    return hashlib.blake2b(joined, digest_size=16).digest()
+
+
+def finish(node: Node, shapes: dict) -> tuple:
+    """(shape, digest) of a Node: its paths, and a digest of what they gave;
+    equal shapes are one object (`shapes` interns them)."""
+    if node.children is None:
+        shape = tuple(node.entries)
+        return shapes.setdefault(shape, shape), _hash(node.fingerprints)
+    parts = []
+    fingerprints = node.fingerprints
+    for index, entry in enumerate(node.entries):
+        if entry[0] == "o":
+            shape, fingerprints[index] = finish(entry[2], shapes)
+            entry = ("o", entry[1], shape)
+        parts.append(entry)
+    shape = tuple(parts)
+    return shapes.setdefault(shape, shape), _hash(fingerprints)
+
+
+def intern(shape: tuple, shapes: dict, done: dict) -> tuple:
+    """`shape` with its equal parts made one object, as `finish` does; `done`
+    remembers the shapes already seen, by identity."""
+    known = done.get(id(shape))
+    if known is not None and known[0] is shape:
+        return known[1]
+    parts = tuple(
+        ("o", entry[1], intern(entry[2], shapes, done)) if entry[0] == "o" else entry
+        for entry in shape
+    )
+    parts = shapes.setdefault(parts, parts)
+    done[id(shape)] = (shape, parts)
+    return parts
+
+
+class Record:
+    """The reads of one rendering, from its context down."""
+
+    def __init__(self):
+        self.root = Node()
+        self.unsure = False
 
 
 _active: Record | None = None
@@ -248,6 +309,18 @@ def content_links(item: Content) -> str:
     """Where the content an item's HTML links to is published: all of it, once
     per build, if the HTML has any intrasite link other than an entity's
     (those follow from the entity's slug, in the HTML, and the settings)."""
+    known = _links.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
+    links = _content_links(item)
+    _links[id(item)] = (item, links)
+    return links
+
+
+_links: dict[int, tuple] = {}
+
+
+def _content_links(item: Content) -> str:
     html = item._content or ""
     summary = item.metadata.get("summary") or ""
     regex = item._get_intrasite_link_regex()
@@ -317,8 +390,10 @@ def step(value, how):
     if kind == "s":
         return value[slice(*how[1:])]
     if kind == "n":
-        items = list(value)
+        items = value if isinstance(value, (list, tuple)) else list(value)
         return items[how[1]] if how[1] < len(items) else MISSING
+    if kind == "r":
+        return value.get(how[1], MISSING)
     if kind == "c":
         return value(*how[1], **dict(how[2]))
     raise ValueError(how)
@@ -347,11 +422,11 @@ def read_fingerprint(value, kind: str, fingerprints: Fingerprints) -> bytes:
     raise ValueError(kind)
 
 
-def _record(path, kind, value) -> None:
+def _record(node: Node, path: tuple, kind: str, value) -> None:
     if _active is not None and not _active.unsure:
         try:
-            _active.add(path, kind, read_fingerprint(value, kind, _fingerprints()))
-        except Unsure:
+            node.read(path, kind, read_fingerprint(value, kind, _fingerprints()))
+        except (Unsure, RecursionError):
             _active.unsure = True
 
 
@@ -368,31 +443,55 @@ def reset() -> None:
     """Forget memoised fingerprints (values may have changed since)."""
     _render_fingerprints.clear()
     _url_maps.clear()
+    _links.clear()
 
 
-def wrap(value, path: tuple):
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _is_object(value) -> bool:
+    """An object with state of its own (an article, an entity, a paginator's
+    page), whose reads get a Node of their own."""
+    return (
+        hasattr(value, "__dict__")
+        and not isinstance(value, _CONTAINERS)
+        and not callable(value)
+    )
+
+
+def wrap(value, node: Node, path: tuple):
     """`value` as a template gets it: leaves as they are (recorded), anything
     else Watched."""
-    if _active is None:
-        return value
-    if type(value) is Watched:
+    if _active is None or type(value) is Watched:
         return value
     if value is MISSING or isinstance(value, _LEAVES):
-        _record(path, "v", value)
+        _record(node, path, "v", value)
         return value
-    _record(path, "t", value)
-    return Watched(value, path)
+    if _is_object(value):
+        node = node.child(path)
+        path = ()
+    _record(node, path, "t", value)
+    return Watched(value, node, path)
 
 
-def _follow(value, path, how):
+def _follow(value, how):
+    node = object.__getattribute__(value, "_node")
+    path = (*object.__getattribute__(value, "_path"), how)
     parent = object.__getattribute__(value, "_value")
     child = step(parent, how)
     what = _described_read(parent, how)
     if what is not None and _active is not None and not _active.unsure:
-        siteurl = parent.get_siteurl()
-        _active.add((*path, how), "d", _described(parent, what, siteurl))
+        node.read(path, "d", _described(parent, what, parent.get_siteurl()))
         return child
-    return wrap(child, (*path, how))
+    return wrap(child, node, path)
+
+
+def _unpack(value) -> tuple:
+    return (
+        object.__getattribute__(value, "_value"),
+        object.__getattribute__(value, "_node"),
+        object.__getattribute__(value, "_path"),
+    )
 
 
 def _plain(value):
@@ -403,17 +502,35 @@ def whole(value):
     """`value` handed to code outside Jinja: recorded whole, unwrapped."""
     if type(value) is not Watched:
         return value
-    _record(object.__getattribute__(value, "_path"), "w", value)
+    node = object.__getattribute__(value, "_node")
+    _record(node, object.__getattribute__(value, "_path"), "w", value)
     return object.__getattribute__(value, "_value")
 
 
+def _method_of(value) -> tuple:
+    """(object, method name) when `value` is a method bound to an object, as
+    Python binds it or as Pelican's `memoized` does (a partial of the memo with
+    the object first); (None, "") for a function."""
+    owner = getattr(value, "__self__", None)
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        return owner, getattr(value, "__name__", "")
+    if isinstance(value, partial) and value.args:
+        memo = getattr(value.func, "__self__", None)
+        function = getattr(memo, "func", None)
+        if type(memo).__name__ == "memoized" and function is not None:
+            return value.args[0], function.__name__
+    return None, ""
+
+
 class Watched:
-    """A value reached by a template, recording what is read from it."""
+    """A value reached by a template, recording what is read from it: `_node`
+    is the Node of the object it belongs to, `_path` the way from there."""
 
-    __slots__ = ("_path", "_value")
+    __slots__ = ("_node", "_path", "_value")
 
-    def __init__(self, value, path):
+    def __init__(self, value, node, path):
         object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_node", node)
         object.__setattr__(self, "_path", path)
 
     @property
@@ -421,64 +538,57 @@ class Watched:
         return type(object.__getattribute__(self, "_value"))
 
     def __getattr__(self, name):
-        value = object.__getattribute__(self, "_value")
         if name == "jinja_pass_arg" or (name.startswith("__") and name != "__html__"):
             # Python's and Jinja's own probes, not the template's reads.
-            return getattr(value, name)
-        child = _follow(self, object.__getattribute__(self, "_path"), ("g", name))
+            return getattr(object.__getattribute__(self, "_value"), name)
+        child = _follow(self, ("g", name))
         if child is MISSING:
             raise AttributeError(name)
         return child
 
     def __getitem__(self, key):
-        path = object.__getattribute__(self, "_path")
+        value, node, path = _unpack(self)
         if isinstance(key, slice):
-            how = ("s", key.start, key.stop, key.step)
-        else:
-            how = ("i", whole(key))
-        value = object.__getattribute__(self, "_value")
-        if how[0] == "i":
-            try:
-                child = value[how[1]]
-            except (LookupError, TypeError):
-                _record((*path, how), "v", MISSING)
-                raise
-            return wrap(child, (*path, how))
-        return _follow(self, path, how)
+            return _follow(self, ("s", key.start, key.stop, key.step))
+        how = ("i", whole(key))
+        try:
+            child = value[how[1]]
+        except (LookupError, TypeError):
+            _record(node, (*path, how), "v", MISSING)
+            raise
+        return wrap(child, node, (*path, how))
 
     def __iter__(self):
-        value = object.__getattribute__(self, "_value")
-        path = object.__getattribute__(self, "_path")
+        value, node, path = _unpack(self)
         items = list(value)
-        _record(path, "len", items)
-        return iter([wrap(item, (*path, ("n", i))) for i, item in enumerate(items)])
+        _record(node, path, "len", items)
+        return iter(
+            [wrap(item, node, (*path, ("n", i))) for i, item in enumerate(items)]
+        )
 
     def __len__(self):
-        value = object.__getattribute__(self, "_value")
-        _record(object.__getattribute__(self, "_path"), "len", value)
+        value, node, path = _unpack(self)
+        _record(node, path, "len", value)
         return len(value)
 
     def __bool__(self):
-        value = object.__getattribute__(self, "_value")
-        _record(object.__getattribute__(self, "_path"), "bool", value)
+        value, node, path = _unpack(self)
+        _record(node, path, "bool", value)
         return bool(value)
 
     def __call__(self, *args, **kwargs):
-        path = object.__getattribute__(self, "_path")
-        value = object.__getattribute__(self, "_value")
+        value, node, path = _unpack(self)
         args = tuple(whole(a) for a in args)
         kwargs = {k: whole(v) for k, v in kwargs.items()}
-        owner = getattr(value, "__self__", None)
-        if owner is None or isinstance(owner, types.ModuleType):
-            # A function: what it gives follows from its code and its arguments.
-            _record(path, "w", value)
-            return value(*args, **kwargs)
-        if not all(isinstance(a, _LEAVES) for a in (*args, *kwargs.values())):
-            # A method given values from the page: its object is read whole.
-            _record(path, "w", value)
+        owner, name = _method_of(value)
+        if owner is None or not all(
+            isinstance(a, _LEAVES) for a in (*args, *kwargs.values())
+        ):
+            # A function: what it gives follows from its code and its arguments;
+            # a method given values from the page: its object is read whole.
+            _record(node, path, "w", value)
             return value(*args, **kwargs)
         how = ("c", args, tuple(sorted(kwargs.items())))
-        name = getattr(value, "__name__", "")
         if (
             isinstance(owner, Content)
             and name in ("get_content", "get_summary")
@@ -487,9 +597,9 @@ class Watched:
             and _active is not None
             and not _active.unsure
         ):
-            _active.add((*path, how), "d", _described(owner, name[4:], args[0]))
+            node.read((*path, how), "d", _described(owner, name[4:], args[0]))
             return value(*args)
-        return wrap(value(*args, **kwargs), (*path, how))
+        return wrap(value(*args, **kwargs), node, (*path, how))
 
     def __contains__(self, item):
         return whole(item) in whole(self)
@@ -550,9 +660,9 @@ class RecordingContext(Context):
         ):
             return value
         if value is missing:
-            _record((key,), "v", MISSING)
+            _record(_active.root, (("r", key),), "v", MISSING)
             return value
-        return wrap(value, (key,))
+        return wrap(value, _active.root, (("r", key),))
 
     def get_all(self):
         if _active is not None and (
@@ -605,9 +715,7 @@ def watch(environment) -> None:
 
     def getattr_(obj, attribute):
         if type(obj) is Watched:
-            child = _follow(
-                obj, object.__getattribute__(obj, "_path"), ("a", attribute)
-            )
+            child = _follow(obj, ("a", attribute))
             if child is MISSING:
                 return environment.undefined(obj=_plain(obj), name=attribute)
             return child
@@ -620,7 +728,7 @@ def watch(environment) -> None:
                 if isinstance(argument, slice)
                 else ("i", whole(argument))
             )
-            child = _follow(obj, object.__getattribute__(obj, "_path"), how)
+            child = _follow(obj, how)
             if child is MISSING:
                 return environment.undefined(obj=_plain(obj), name=argument)
             return child
@@ -638,50 +746,62 @@ def watch(environment) -> None:
 
 
 class Replay:
-    """Walks recorded paths in a new build's page contexts; steps are memoised
-    per object, step and site URL, so shared objects are read once."""
+    """Checks recorded Nodes against a new build: an object's Node is checked
+    once per object, shape and site URL, however many pages reached it."""
 
     def __init__(self):
         self.fingerprints = Fingerprints()
-        self._steps: dict = {}
+        self._nodes: dict = {}
 
-    def digest(self, roots: dict, shape, siteurl: str) -> bytes | None:
-        hasher = hashlib.blake2b(digest_size=16)
+    def digest(self, roots, shape: tuple, siteurl: str) -> bytes | None:
+        """The digest the page's reads give now; None if they cannot be made."""
         try:
-            for path, kind in shape:
-                if kind == "d":
-                    parent = self._walk(roots, path[:-1], siteurl)
-                    how = path[-1]
-                    if how[0] == "c":
-                        what = getattr(parent, "__name__", "")[4:]
-                        url = how[1][0]
-                        parent = getattr(parent, "__self__", None)
-                    else:
-                        what = how[1]
-                        url = parent.get_siteurl()
-                    if not isinstance(parent, Content):
-                        return None
-                    fingerprint = _described(parent, what, url)
-                else:
-                    value = self._walk(roots, path, siteurl)
-                    if value is MISSING and kind != "v":
-                        return None
-                    fingerprint = read_fingerprint(value, kind, self.fingerprints)
-                hasher.update(len(fingerprint).to_bytes(4, "little"))
-                hasher.update(fingerprint)
+            return self._node(roots, shape, siteurl)
         except Exception:
             return None
-        return hasher.digest()
 
-    def _walk(self, roots: dict, path: tuple, siteurl: str):
-        value = roots.get(path[0], MISSING)
-        for how in path[1:]:
-            if value is MISSING:
-                return MISSING
-            key = (id(value), how, siteurl)
-            known = self._steps.get(key)
-            if known is None or known[0] is not value:
-                known = (value, step(value, how))
-                self._steps[key] = known
-            value = known[1]
-        return value
+    def _node(self, value, shape: tuple, siteurl: str) -> bytes:
+        key = (id(value), id(shape), siteurl)
+        known = self._nodes.get(key)
+        if known is not None and known[0] is value and known[1] is shape:
+            return known[2]
+        fingerprints = []
+        for entry in shape:
+            if entry[0] == "o":
+                child = _walk(value, entry[1])
+                if child is MISSING:
+                    raise LookupError(entry[1])
+                fingerprints.append(self._node(child, entry[2], siteurl))
+                continue
+            _, path, kind = entry
+            if kind == "d":
+                fingerprints.append(self._described(value, path))
+            else:
+                found = _walk(value, path)
+                if found is MISSING and kind != "v":
+                    raise LookupError(path)
+                fingerprints.append(read_fingerprint(found, kind, self.fingerprints))
+        digest = _hash(fingerprints)
+        self._nodes[key] = (value, shape, digest)
+        return digest
+
+    @staticmethod
+    def _described(value, path: tuple) -> bytes:
+        parent = _walk(value, path[:-1])
+        how = path[-1]
+        if how[0] == "c":
+            parent, what = _method_of(parent)
+            what, url = what[4:], how[1][0]
+        else:
+            what, url = how[1], parent.get_siteurl()
+        if not isinstance(parent, Content) or what not in ("content", "summary"):
+            raise LookupError(path)
+        return _described(parent, what, url)
+
+
+def _walk(value, path: tuple):
+    for how in path:
+        if value is MISSING:
+            break
+        value = step(value, how)
+    return value

@@ -37,7 +37,7 @@ from .signature import site_key
 logger = logging.getLogger(__name__)
 
 MANIFEST = "rassegna-pages.pickle"
-_FORMAT = 2
+_FORMAT = 3
 _PARALLEL_FROM = 16
 _FEED_CONTEXT = ("SITEURL", "FEED_DOMAIN", "SITENAME", "SITESUBTITLE", "localsiteurl")
 
@@ -181,7 +181,6 @@ class DigestWriter(Writer):
         site = site_key(self.settings, list(environments.values()))
         previous = _load(self._manifest)
         same_site = site is not None and previous.get("site") == site
-        shapes = previous.get("shapes", [])
         replay = reads.Replay()
         to_render = []
         for job in jobs:
@@ -189,9 +188,9 @@ class DigestWriter(Writer):
             if (
                 record is not None
                 and _same_file(sanitised_join(self.output_path, job.name), record)
-                and _replay(job, replay, shapes[record[0]]) == record[1]
+                and _replay(job, replay, record[0]) == record[1]
             ):
-                self._records[job.name] = (shapes[record[0]], *record[1:])
+                self._records[job.name] = record
                 continue
             to_render.append(job)
         del replay
@@ -270,26 +269,26 @@ class DigestWriter(Writer):
         try:
             for job in jobs:
                 try:
-                    shape, digest = self._render(job)
+                    shape, digest = self._render(job, shapes)
                 except Exception as error:
                     logger.error("Could not write %s: %s", job.name, error)
                     done = False
                     continue
-                if shape is not None:
-                    shape = shapes.setdefault(shape, shape)
                 results[job.name] = (shape, digest)
         finally:
             self._opening = "collect"
         return done, results
 
-    def _render(self, job: Job) -> tuple:
+    def _render(self, job: Job, shapes: dict) -> tuple:
         # As in Pelican: content objects read the page's site URL from the
         # shared context while the page renders.
         job.context["localsiteurl"] = job.local.get("localsiteurl")
         with reads.Recording() as record:
             if job.feed is not None:
                 feed = dict(job.feed)
-                elements = reads.wrap(feed.pop("elements"), ("elements",))
+                elements = reads.wrap(
+                    feed.pop("elements"), record.root, (("r", "elements"),)
+                )
                 with signals.feed_written.muted():
                     Writer.write_feed(
                         self, elements, job.local, override_output=True, **feed
@@ -302,7 +301,8 @@ class DigestWriter(Writer):
                     handle.write(text)
         if record.unsure:
             return None, None
-        return tuple(record.shape), _digest(job, record.hasher.digest())
+        shape, digest = reads.finish(record.root, shapes)
+        return shape, _digest(job, digest)
 
     def _announce(self, jobs: list[Job]) -> None:
         """content_written and feed_written, once per file written or kept,
@@ -345,13 +345,14 @@ class DigestWriter(Writer):
             self.settings.get("OUTPUT_RETENTION", ()),
         )
         shapes: dict = {}
-        pages = {}
-        for name, (shape, *rest) in self._records.items():
-            pages[name] = (shapes.setdefault(shape, len(shapes)), *rest)
+        done: dict = {}
+        pages = {
+            name: (reads.intern(shape, shapes, done), *rest)
+            for name, (shape, *rest) in self._records.items()
+        }
         manifest = {
             "format": _FORMAT,
             "site": getattr(self, "_site", None),
-            "shapes": list(shapes),
             "pages": pages,
             "produced": sorted(produced),
         }
