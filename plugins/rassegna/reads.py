@@ -154,6 +154,11 @@ class Recording:
 
 
 def _leaf_bytes(value) -> bytes:
+    kind = type(value)
+    if kind is str:
+        return b"s" + value.encode("utf-8", "surrogatepass")
+    if kind is Markup:
+        return b"m" + value.encode("utf-8", "surrogatepass")
     if isinstance(value, str):
         tag = b"m" if isinstance(value, Markup) else b"s"
         return tag + value.encode("utf-8", "surrogatepass")
@@ -184,7 +189,7 @@ class Fingerprints:
 
     def deep(self, value) -> str:
         if type(value) is Watched:
-            value = object.__getattribute__(value, "_value")
+            value = value._value
         if isinstance(value, _LEAVES):
             return hashlib.blake2b(_leaf_bytes(value), digest_size=16).hexdigest()
         key = id(value)
@@ -399,15 +404,6 @@ def step(value, how):
     raise ValueError(how)
 
 
-def _described_read(parent, how) -> str | None:
-    """'content' or 'summary' when this step reads one of them from Content."""
-    if not isinstance(parent, Content):
-        return None
-    if how[0] in ("a", "g", "i") and how[1] in ("content", "summary"):
-        return how[1]
-    return None
-
-
 def read_fingerprint(value, kind: str, fingerprints: Fingerprints) -> bytes:
     if kind == "v":
         return _leaf_bytes(value) if value is not MISSING else b"\x00missing"
@@ -449,14 +445,38 @@ def reset() -> None:
 _CONTAINERS = (list, tuple, dict, set, frozenset)
 
 
-def _is_object(value) -> bool:
-    """An object with state of its own (an article, an entity, a paginator's
-    page), whose reads get a Node of their own."""
-    return (
-        hasattr(value, "__dict__")
-        and not isinstance(value, _CONTAINERS)
-        and not callable(value)
-    )
+_LEAF, _OBJECT, _OTHER = 0, 1, 2
+_kinds: dict[type, int] = {}
+_type_names: dict[type, bytes] = {}
+_steps: dict[str, tuple] = {}
+
+
+def _kind(value) -> int:
+    """_LEAF (recorded as read), _OBJECT (state of its own, as an article, an
+    entity, a paginator's page: its reads get a Node) or _OTHER, by type."""
+    kind = type(value)
+    known = _kinds.get(kind)
+    if known is None:
+        if issubclass(kind, _LEAVES):
+            known = _LEAF
+        elif (
+            issubclass(kind, _CONTAINERS)
+            or not hasattr(value, "__dict__")
+            or callable(value)
+        ):
+            known = _OTHER
+        else:
+            known = _OBJECT
+        _kinds[kind] = known
+    return known
+
+
+def _type_name(value) -> bytes:
+    kind = type(value)
+    name = _type_names.get(kind)
+    if name is None:
+        name = _type_names[kind] = (kind.__module__ + "." + kind.__qualname__).encode()
+    return name
 
 
 def wrap(value, node: Node, path: tuple):
@@ -464,47 +484,79 @@ def wrap(value, node: Node, path: tuple):
     else Watched."""
     if _active is None or type(value) is Watched:
         return value
-    if value is MISSING or isinstance(value, _LEAVES):
-        _record(node, path, "v", value)
+    if value is MISSING:
+        node.read(path, "v", b"\x00missing")
         return value
-    if _is_object(value):
-        node = node.child(path)
-        path = ()
-    _record(node, path, "t", value)
+    kind = _kind(value)
+    if kind == _LEAF:
+        node.read(path, "v", _leaf_bytes(value))
+        return value
+    if kind == _OBJECT:
+        child = node.children.get(path) if node.children else None
+        if child is None:
+            child = node.child(path)
+            child.read((), "t", _type_name(value))
+        return Watched(value, child, ())
+    node.read(path, "t", _type_name(value))
     return Watched(value, node, path)
 
 
 def _follow(value, how):
-    node = object.__getattribute__(value, "_node")
-    path = (*object.__getattribute__(value, "_path"), how)
-    parent = object.__getattribute__(value, "_value")
+    node = value._node
+    path = (*value._path, how)
+    parent = value._value
     child = step(parent, how)
-    what = _described_read(parent, how)
-    if what is not None and _active is not None and not _active.unsure:
-        node.read(path, "d", _described(parent, what, parent.get_siteurl()))
+    if (
+        how[1] in _DESCRIBED
+        and how[0] in "agi"
+        and isinstance(parent, Content)
+        and not _active.unsure
+    ):
+        node.read(path, "d", _described(parent, how[1], parent.get_siteurl()))
         return child
     return wrap(child, node, path)
 
 
+def _attribute(obj, attribute):
+    """Jinja's `obj.attribute` on a Watched value: the hot path of recording."""
+    how = _steps.get(attribute)
+    if how is None:
+        how = _steps[attribute] = ("a", attribute)
+    parent = obj._value
+    try:
+        child = getattr(parent, attribute)
+    except AttributeError:
+        child = _jinja_getattr(parent, attribute)
+    node = obj._node
+    path = (*obj._path, how)
+    if attribute in _DESCRIBED and isinstance(parent, Content):
+        node.read(path, "d", _described(parent, attribute, parent.get_siteurl()))
+        return child
+    return wrap(child, node, path)
+
+
+_DESCRIBED = frozenset(("content", "summary"))
+
+
 def _unpack(value) -> tuple:
     return (
-        object.__getattribute__(value, "_value"),
-        object.__getattribute__(value, "_node"),
-        object.__getattribute__(value, "_path"),
+        value._value,
+        value._node,
+        value._path,
     )
 
 
 def _plain(value):
-    return object.__getattribute__(value, "_value")
+    return value._value
 
 
 def whole(value):
     """`value` handed to code outside Jinja: recorded whole, unwrapped."""
     if type(value) is not Watched:
         return value
-    node = object.__getattribute__(value, "_node")
-    _record(node, object.__getattribute__(value, "_path"), "w", value)
-    return object.__getattribute__(value, "_value")
+    node = value._node
+    _record(node, value._path, "w", value)
+    return value._value
 
 
 def _method_of(value) -> tuple:
@@ -535,12 +587,12 @@ class Watched:
 
     @property
     def __class__(self):
-        return type(object.__getattribute__(self, "_value"))
+        return type(self._value)
 
     def __getattr__(self, name):
         if name == "jinja_pass_arg" or (name.startswith("__") and name != "__html__"):
             # Python's and Jinja's own probes, not the template's reads.
-            return getattr(object.__getattribute__(self, "_value"), name)
+            return getattr(self._value, name)
         child = _follow(self, ("g", name))
         if child is MISSING:
             raise AttributeError(name)
@@ -715,7 +767,7 @@ def watch(environment) -> None:
 
     def getattr_(obj, attribute):
         if type(obj) is Watched:
-            child = _follow(obj, ("a", attribute))
+            child = _attribute(obj, attribute)
             if child is MISSING:
                 return environment.undefined(obj=_plain(obj), name=attribute)
             return child
