@@ -17,6 +17,7 @@ last build produced and this one did not are removed (outputs.py).
 """
 
 import gc
+import hashlib
 import io
 import logging
 import multiprocessing
@@ -80,6 +81,7 @@ class DigestWriter(Writer):
         self._kept: set[str] = set()
         self._records: dict = {}
         self._context = None
+        self._site = None
         self._manifest = Path(self.settings["CACHE_PATH"]) / MANIFEST
         self._before = outputs.scan(output_path)
         # Connected last, so it runs after other plugins' finalized receivers.
@@ -296,8 +298,12 @@ class DigestWriter(Writer):
             else:
                 text = job.template.render(job.local)
                 path = sanitised_join(self.output_path, job.name)
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with self._open_w(path, "utf-8") as handle:
+                try:
+                    handle = self._open_w(path, "utf-8")
+                except FileNotFoundError:  # Pelican made the folder when asked
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    handle = self._open_w(path, "utf-8")
+                with handle:
                     handle.write(text)
         if record.unsure:
             return None, None
@@ -352,7 +358,7 @@ class DigestWriter(Writer):
         }
         manifest = {
             "format": _FORMAT,
-            "site": getattr(self, "_site", None),
+            "site": self._site,
             "pages": pages,
             "produced": sorted(produced),
         }
@@ -371,9 +377,7 @@ def _digest(job: Job, reads_digest: bytes) -> bytes:
         )
     else:
         fixed = (job.name, job.template.name, repr(job.local.get("localsiteurl")))
-    return reads.hashlib.blake2b(
-        repr(fixed).encode() + reads_digest, digest_size=16
-    ).digest()
+    return hashlib.blake2b(repr(fixed).encode() + reads_digest, digest_size=16).digest()
 
 
 def _replay(job: Job, replay: reads.Replay, shape) -> bytes | None:
