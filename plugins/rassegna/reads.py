@@ -510,7 +510,7 @@ def _follow(value, how):
         how[1] in _DESCRIBED
         and how[0] in "agi"
         and isinstance(parent, Content)
-        and not _active.unsure
+        and _active is not None
     ):
         node.read(path, "d", _described(parent, how[1], parent.get_siteurl()))
         return child
