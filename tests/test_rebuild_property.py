@@ -45,7 +45,8 @@ INCLUDED = [
     "{{ p.title }}</a>{% endfor %}</nav>"
     '<ul class="latest">{% for a in articles[:2] %}<li>{{ a.title }}</li>'
     "{% endfor %}</ul>",
-    "{% if article %}<p>{{ article.badge }}: {{ article.neighbour.title }}</p>"
+    "{% if article %}<p>{{ article.badge }}{% if article.neighbour is defined %}: "
+    "{{ article.neighbour.title }}{% endif %}</p>"
     '{% for t in article.translations %}<a href="{{ SITEURL }}/{{ t.url }}">'
     "{{ t.lang }}</a>{% endfor %}{% endif %}",
     "<p>{{ SITENAME|shout }}</p>{% if article %}{{ article.entities|length }}"
