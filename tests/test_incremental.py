@@ -270,6 +270,9 @@ def test_removed_and_renamed_outputs_disappear(tmp_path):
     (content / "immagini").mkdir()
     (content / "immagini" / "foto.png").write_bytes(b"\x89PNG foto")
     (content / "immagini" / "altra.png").write_bytes(b"\x89PNG altra")
+    # Linked from an article, so Pelican still lists it once it is gone.
+    linking = article("Foto", "**Roma**.\n\n![foto]({static}/immagini/foto.png)")
+    (content / "notizie" / "foto.md").write_text(linking, "utf-8")
     json_name = ["entities.json"]
 
     def settings():

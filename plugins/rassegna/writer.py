@@ -343,7 +343,11 @@ class DigestWriter(Writer):
         known = set(self._jobs) | self._kept
         if self._context is not None:
             for static in self._context.get("staticfiles", []):
-                known.add(static.save_as)
+                # One Pelican did not copy again because it is up to date; a
+                # file linked from content but missing is not produced at all.
+                source = os.path.join(self.settings["PATH"], static.source_path)
+                if os.path.isfile(source):
+                    known.add(static.save_as)
         produced = outputs.produced(self.output_path, self._before, known)
         outputs.remove_stale(
             self.output_path,
