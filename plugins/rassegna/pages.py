@@ -189,13 +189,15 @@ class DigestPagesGenerator(Generator):
             write(topic.save_as, "topic", topic.url, topic=topic)
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
         if conf.json_save_as:
-            self._write_json(conf.json_save_as, entities_json(digest))
+            self._write_json(writer, conf.json_save_as, entities_json(digest))
 
-    def _write_json(self, save_as: str, data: dict) -> None:
+    def _write_json(self, writer, save_as: str, data: dict) -> None:
         path = Path(sanitised_join(self.output_path, save_as))
         # dumps, not dump, and no indent: only then does the C encoder run.
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
         if path.is_file() and path.read_text(encoding="utf-8") == text:
+            if isinstance(writer, DigestWriter):
+                writer.keep(save_as)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

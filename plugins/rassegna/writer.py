@@ -1,128 +1,103 @@
-"""Pelican's writer, made incremental and parallel: every page and feed is
-described by its inputs; a page whose description matches the last build's and
-whose file is still there is not rendered again, and the others are rendered on
-every core.
+"""Pelican's writer, made incremental and parallel without changing what
+Pelican's own `write_file` and `write_feed` decide.
 
-What a page may show, for it to be skipped safely: settings, theme, the keyword
-values Pelican or the plugin pass for it (an article and the plugin's data about
-it, a paginated page's own articles, an entity, country or topic, an index's
-list). A page whose values are of a kind this module does not know is always
-rendered.
+While the generators run, Pelican's `write_file` does its usual work (pagination,
+the local context: a shallow copy of the context taken now, as Pelican takes it)
+but is handed a stand-in for the template, which keeps that local context
+instead of rendering it. A feed keeps its arguments and a copy of the context.
+
+`flush()` then decides, page by page: a page is kept when the site key
+(signature.py: Pelican, Jinja, settings, templates, filters, plugin code) is
+the last build's, its file is as the last build left it, and replaying the
+reads recorded when it was last rendered (reads.py) gives the same digest.
+Every other page is rendered, on every core, recording its reads for the next
+build. Then, in this process, `content_written` and `feed_written` are sent once
+for every file written or kept. At the end of the build (`finalized`), files the
+last build produced and this one did not are removed (outputs.py).
 """
 
 import gc
-import json
+import hashlib
+import io
 import logging
 import multiprocessing
 import os
+import pickle
+from collections import ChainMap
 from pathlib import Path
 from typing import NamedTuple
 
-from pelican.paginator import Paginator
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.plugins import signals
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from . import outputs, reads
 from .settings import read as read_settings
-from .signature import Describer, Unknown, digest, site_key
+from .signature import site_key
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = "rassegna-pages.json"
+MANIFEST = "rassegna-pages.pickle"
+_FORMAT = 3
 _PARALLEL_FROM = 16
+_FEED_CONTEXT = ("SITEURL", "FEED_DOMAIN", "SITENAME", "SITESUBTITLE", "localsiteurl")
 
 
 class Job(NamedTuple):
-    """One file to write: a page (template and values) or a feed (arguments)."""
+    """One file to write: a page (its template and local context) or a feed."""
 
     name: str
-    template: object
-    context: dict
-    values: dict
-    relative_urls: bool
-    feed: dict | None
-    override: bool
+    template: object | None
+    context: dict  # the shared context, whose localsiteurl content objects read
+    local: dict  # the local context as Pelican built it when the page was asked for
+    feed: dict | None  # write_feed's arguments
+
+
+class _StandIn:
+    """Takes a template's place in Pelican's write_file: keeps the local context
+    Pelican built, so the page is rendered later, if at all."""
+
+    def __init__(self, writer, template, context):
+        self.writer = writer
+        self.template = template
+        self.context = context
+
+    def render(self, local):
+        self.writer._pending = (self.template, self.context, local)
+        return ""
 
 
 class DigestWriter(Writer):
-    """Collects the build's writes, then writes what changed, on every core."""
+    """Collects the build's pages and feeds; renders those whose reads changed."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._jobs: dict[str, Job] = {}
+        self._pending = None
         self._deferring = True
+        # How _open_w opens: "collect" (Pelican's rules, then nothing written),
+        # "direct" (a worker renders), "sink" (announcing a feed already written).
+        self._opening = "collect"
+        self._kept: set[str] = set()
+        self._records: dict = {}
+        self._context = None
+        self._site = None
         self._manifest = Path(self.settings["CACHE_PATH"]) / MANIFEST
+        self._before = outputs.scan(output_path)
+        # Connected last, so it runs after other plugins' finalized receivers.
+        signals.finalized.connect(self._finish)
 
-    def write_file(
-        self,
-        name,
-        template,
-        context,
-        relative_urls=False,
-        paginated=None,
-        template_name=None,
-        override_output=False,
-        url=None,
-        **kwargs,
-    ):
-        if not self._deferring or not name:
-            return super().write_file(
-                name,
-                template,
-                context,
-                relative_urls,
-                paginated,
-                template_name,
-                override_output,
-                url,
-                **kwargs,
+    # Collecting -------------------------------------------------------------
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not self._deferring:
+            return super().write_file(name, template, context, *args, **kwargs)
+        self._context = context
+        with signals.content_written.muted():
+            super().write_file(
+                name, _StandIn(self, template, context), context, *args, **kwargs
             )
-        if paginated is None:
-            paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
-        per_page = self.settings["PAGINATED_TEMPLATES"].get(template_name, False)
-        if not paginated or per_page is False:
-            self._add(
-                Job(
-                    name,
-                    template,
-                    context,
-                    kwargs,
-                    relative_urls,
-                    None,
-                    override_output,
-                )
-            )
-            return
-        per_page = per_page or self.settings["DEFAULT_PAGINATION"]
-        paginators = {
-            key: Paginator(name, url, values, self.settings, per_page)
-            for key, values in paginated.items()
-        }
-        pages = next(iter(paginators.values())).num_pages
-        for number in range(1, pages + 1):
-            values = {k: v for k, v in kwargs.items() if k not in paginators}
-            for key, paginator in paginators.items():
-                values[f"{key}_paginator"] = paginator
-                values[f"{key}_page"] = paginator.page(number)
-                values[f"{key}_previous_page"] = (
-                    paginator.page(number - 1) if number > 1 else None
-                )
-                values[f"{key}_next_page"] = (
-                    paginator.page(number + 1) if number < pages else None
-                )
-            save_as = values[f"{next(iter(paginators))}_page"].save_as
-            # The full lists stay available to the template, as in Pelican.
-            values.update(paginated)
-            self._add(
-                Job(
-                    save_as,
-                    template,
-                    context,
-                    values,
-                    relative_urls,
-                    None,
-                    override_output,
-                )
-            )
+        return None
 
     def write_feed(
         self,
@@ -138,96 +113,111 @@ class DigestWriter(Writer):
             return super().write_feed(
                 elements, context, path, url, feed_type, override_output, feed_title
             )
-        feed = {
-            "elements": elements,
-            "path": path,
-            "url": url,
-            "feed_type": feed_type,
-            "feed_title": feed_title,
-        }
-        self._add(Job(path, None, context, {}, False, feed, override_output))
+        self._context = context
+        if self._claim(sanitised_join(self.output_path, path), override_output):
+            feed = {
+                "elements": list(elements),
+                "path": path,
+                "url": url,
+                "feed_type": feed_type,
+                "feed_title": feed_title,
+            }
+            self._jobs[path] = Job(path, None, context, context.copy(), feed)
         return None
 
-    def _add(self, job: Job) -> None:
-        earlier = self._jobs.get(job.name)
-        if earlier is not None and not job.override:
-            if earlier.override:
-                return
-            raise FileOverwriteFailedError(
-                f'Failed to overwrite "{job.name}": two pages of this build are'
-                " written to it"
-            )
-        self._jobs[job.name] = job
+    def _open_w(self, filename, encoding, override=False):
+        if self._opening == "direct":
+            return open(filename, "w", encoding=encoding)
+        if self._opening == "sink":
+            return io.StringIO()
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return super()._open_w(filename, encoding, override)
+        if self._claim(filename, override):
+            template, context, local = pending
+            name = local["output_file"]
+            self._jobs[name] = Job(name, template, context, local, None)
+        return io.StringIO()
 
-    def _describe(self, job: Job, describer: Describer, site: str) -> str | None:
-        try:
-            if job.feed is not None:
-                feed = job.feed
-                items = describer.value(
-                    feed["elements"][: self.settings["FEED_MAX_ITEMS"]]
+    def _claim(self, filename: str, override: bool) -> bool:
+        """Pelican's rule for a file asked for twice: an error, unless exactly
+        one of the writes overrides; that one is kept. Whether to keep this one."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time'
+                    " (was previously overwritten)"
                 )
-                parts = [
-                    feed["path"],
-                    feed["url"],
-                    feed["feed_type"],
-                    feed["feed_title"],
-                    items,
-                ]
-            else:
-                values = dict(job.values)
-                if any(key.endswith("_page") for key in values):
-                    # A paginated page shows its own page of the lists.
-                    values.pop("articles", None)
-                    values.pop("dates", None)
-                values.pop("all_articles", None)
-                parts = [
-                    job.template.name,
-                    sorted((k, describer.value(v)) for k, v in values.items()),
-                ]
-        except Unknown:
-            return None
-        return digest(site, job.name, job.relative_urls, parts)
+            return False
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already'
+                " written to it previously (set `override=True` if intended)"
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return True
+
+    def keep(self, name: str) -> None:
+        """A file this build produced without writing it (it was up to date)."""
+        self._kept.add(name)
+
+    # Deciding and rendering ---------------------------------------------------
 
     def flush(self) -> None:
-        """Write every collected page and feed whose inputs changed; remove what
-        the last build wrote and this one does not."""
+        """Render every collected page and feed whose reads changed; send
+        content_written and feed_written for every one."""
+        if not self._deferring:
+            return
         self._deferring = False
         jobs = sorted(self._jobs.values(), key=lambda job: job.name)
-        if not jobs:
-            return
-        context = jobs[0].context
-        describer = Describer(lambda: _url_map(context))
-        site = site_key(self.settings, self.settings["THEME"])
+        reads.reset()
+        environments = {
+            id(j.template.environment): j.template.environment
+            for j in jobs
+            if j.template
+        }
+        for environment in environments.values():
+            reads.watch(environment)
+        site = site_key(self.settings, list(environments.values()))
         previous = _load(self._manifest)
-        written = {}
+        same_site = site is not None and previous.get("site") == site
+        replay = reads.Replay()
         to_render = []
         for job in jobs:
-            key = self._describe(job, describer, site)
-            path = sanitised_join(self.output_path, job.name)
+            record = previous.get("pages", {}).get(job.name) if same_site else None
             if (
-                key is not None
-                and previous.get(job.name, [None])[0] == key
-                and _same_file(path, previous[job.name])
+                record is not None
+                and _same_file(sanitised_join(self.output_path, job.name), record)
+                and _replay(job, replay, record[0]) == record[1]
             ):
-                written[job.name] = previous[job.name]
+                self._records[job.name] = record
                 continue
-            to_render.append((job, key))
+            to_render.append(job)
+        del replay
         processes = read_settings(self.settings).processes
-        self._render_all([job for job, _ in to_render], processes)
-        for job, key in to_render:
-            path = sanitised_join(self.output_path, job.name)
-            if os.path.isfile(path):  # recorded even when unknown, to be removed later
+        rendered = self._render_all(to_render, processes)
+        for name, (shape, digest) in rendered.items():
+            path = sanitised_join(self.output_path, name)
+            if shape is not None and os.path.isfile(path):
                 status = os.stat(path)
-                written[job.name] = [key, status.st_size, status.st_mtime_ns]
-        for name in sorted(set(previous) - {job.name for job in jobs}):
-            _remove(self.output_path, name)
-        self._manifest.parent.mkdir(parents=True, exist_ok=True)
-        self._manifest.write_text(json.dumps(written, sort_keys=True))
+                self._records[name] = (
+                    shape,
+                    digest,
+                    status.st_size,
+                    status.st_mtime_ns,
+                )
+            else:
+                self._records.pop(name, None)
+        self._site = site
+        self._announce(jobs)
         logger.info("Rendered %d of %d pages and feeds", len(to_render), len(jobs))
 
-    def _render_all(self, jobs: list[Job], processes: int) -> None:
+    def _render_all(self, jobs: list[Job], processes: int) -> dict:
         """Render on `processes` cores: this process takes one share and forked
-        workers the others (one fewer copy of the build in memory than a pool)."""
+        workers the others (one fewer copy of the build in memory than a pool).
+        What each page read comes back through a pipe."""
         shares = [jobs]
         if processes > 1 and len(jobs) >= _PARALLEL_FROM:
             shares = [jobs[i::processes] for i in range(processes)]
@@ -235,88 +225,186 @@ class DigestWriter(Writer):
         # so fewer of the memory pages shared with them get copied.
         gc.freeze()
         context = multiprocessing.get_context("fork")
+        pipes = [context.Pipe(duplex=False) for _ in shares[1:]]
         workers = [
-            context.Process(target=self._render_share, args=(share,))
-            for share in shares[1:]
+            context.Process(target=self._render_share, args=(share, sender))
+            for share, (_, sender) in zip(shares[1:], pipes, strict=True)
         ]
+        results = {}
+        failed = False
         try:
             for worker in workers:
                 worker.start()
-            done = self._render_each(shares[0])
+            for _, sender in pipes:
+                sender.close()
+            done, mine = self._render_each(shares[0])
+            results.update(mine)
+            failed = not done
+            for receiver, _ in pipes:
+                try:
+                    done, theirs = receiver.recv()
+                except EOFError:
+                    done, theirs = False, {}
+                results.update(theirs)
+                failed = failed or not done
         finally:
             for worker in workers:
                 worker.join()
             gc.unfreeze()
-        if not done or any(worker.exitcode != 0 for worker in workers):
+        if failed or any(worker.exitcode != 0 for worker in workers):
             raise RuntimeError("Some pages could not be written: see the errors above")
+        return results
 
-    def _render_each(self, jobs: list[Job]) -> bool:
-        """Render `jobs`, logging each that fails; whether all went well."""
+    def _render_share(self, jobs: list[Job], sender) -> None:
+        """A worker process's part of the rendering, sent back with its reads."""
+        done, results = self._render_each(jobs)
+        sender.send((done, results))
+        sender.close()
+
+    def _render_each(self, jobs: list[Job]) -> tuple[bool, dict]:
+        """Render `jobs`, logging each that fails: whether all went well, and
+        each page's recorded reads (shape, digest), or None when unsure."""
         done = True
+        results = {}
+        shapes: dict = {}
+        self._opening = "direct"
+        try:
+            for job in jobs:
+                try:
+                    shape, digest = self._render(job, shapes)
+                except Exception as error:
+                    logger.error("Could not write %s: %s", job.name, error)
+                    done = False
+                    continue
+                results[job.name] = (shape, digest)
+        finally:
+            self._opening = "collect"
+        return done, results
+
+    def _render(self, job: Job, shapes: dict) -> tuple:
+        # As in Pelican: content objects read the page's site URL from the
+        # shared context while the page renders.
+        job.context["localsiteurl"] = job.local.get("localsiteurl")
+        with reads.Recording() as record:
+            if job.feed is not None:
+                feed = dict(job.feed)
+                elements = reads.wrap(
+                    feed.pop("elements"), record.root, (("r", "elements"),)
+                )
+                with signals.feed_written.muted():
+                    Writer.write_feed(
+                        self, elements, job.local, override_output=True, **feed
+                    )
+            else:
+                text = job.template.render(job.local)
+                path = sanitised_join(self.output_path, job.name)
+                try:
+                    handle = self._open_w(path, "utf-8")
+                except FileNotFoundError:  # Pelican made the folder when asked
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    handle = self._open_w(path, "utf-8")
+                with handle:
+                    handle.write(text)
+        if record.unsure:
+            return None, None
+        shape, digest = reads.finish(record.root, shapes)
+        return shape, _digest(job, digest)
+
+    def _announce(self, jobs: list[Job]) -> None:
+        """content_written and feed_written, once per file written or kept,
+        here in the main process, with the file on disk."""
+        announce_feeds = bool(signals.feed_written.receivers)
         for job in jobs:
-            try:
-                self._render(job)
-            except Exception as error:
-                logger.error("Could not write %s: %s", job.name, error)
-                done = False
-        return done
+            path = sanitised_join(self.output_path, job.name)
+            if job.feed is None:
+                signals.content_written.send(path, context=job.local)
+            elif announce_feeds:
+                # Pelican's write_feed builds the feed object and sends
+                # feed_written; the file on disk is already this feed.
+                job.context["localsiteurl"] = job.local.get("localsiteurl")
+                feed = dict(job.feed)
+                self._opening = "sink"
+                try:
+                    with signals.feed_generated.muted():
+                        Writer.write_feed(self, feed.pop("elements"), job.local, **feed)
+                finally:
+                    self._opening = "collect"
 
-    def _render_share(self, jobs: list[Job]) -> None:
-        """A worker process's part of the rendering; its exit code says how it went."""
-        if not self._render_each(jobs):
-            raise SystemExit(1)
+    # Finishing ------------------------------------------------------------------
 
-    def _render(self, job: Job) -> None:
-        if job.feed is not None:
-            Writer.write_feed(
-                self, context=job.context, override_output=True, **job.feed
-            )
+    def _finish(self, pelican) -> None:
+        """finalized: record this build, and remove what the last one produced
+        and this one did not."""
+        if pelican.settings is not self.settings:
             return
-        local = job.context.copy()
-        if job.relative_urls:
-            relative = path_to_url(get_relative_path(job.name))
-            local["SITEURL"] = relative
-            local["localsiteurl"] = relative
-            job.context["localsiteurl"] = relative
-        local["output_file"] = job.name
-        local.update(job.values)
-        path = sanitised_join(self.output_path, job.name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(job.template.render(local))
-        logger.info('Writing "%s"', path)
+        signals.finalized.disconnect(self._finish)
+        self.flush()
+        previous = _load(self._manifest)
+        known = set(self._jobs) | self._kept
+        if self._context is not None:
+            for static in self._context.get("staticfiles", []):
+                # One Pelican did not copy again because it is up to date; a
+                # file linked from content but missing is not produced at all.
+                source = os.path.join(self.settings["PATH"], static.source_path)
+                if os.path.isfile(source):
+                    known.add(static.save_as)
+        produced = outputs.produced(self.output_path, self._before, known)
+        outputs.remove_stale(
+            self.output_path,
+            set(previous.get("produced", ())) - produced,
+            self.settings.get("OUTPUT_RETENTION", ()),
+        )
+        shapes: dict = {}
+        done: dict = {}
+        pages = {
+            name: (reads.intern(shape, shapes, done), *rest)
+            for name, (shape, *rest) in self._records.items()
+        }
+        manifest = {
+            "format": _FORMAT,
+            "site": self._site,
+            "pages": pages,
+            "produced": sorted(produced),
+        }
+        self._manifest.parent.mkdir(parents=True, exist_ok=True)
+        self._manifest.write_bytes(pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL))
 
 
-def _url_map(context: dict) -> list:
-    """Where every piece of content is published: what `{filename}` links resolve to."""
-    found = []
-    for key in ("generated_content", "static_content"):
-        for source, item in context.get(key, {}).items():
-            found.append((key, source, getattr(item, "url", None)))
-    return sorted(found, key=repr)
+def _digest(job: Job, reads_digest: bytes) -> bytes:
+    """A page's reads with what it is besides them: its name, template and the
+    site URL it is rendered for (a feed: its arguments and context values)."""
+    if job.feed is not None:
+        fixed = (
+            job.name,
+            tuple((k, v) for k, v in job.feed.items() if k != "elements"),
+            tuple(repr(job.local.get(key)) for key in _FEED_CONTEXT),
+        )
+    else:
+        fixed = (job.name, job.template.name, repr(job.local.get("localsiteurl")))
+    return hashlib.blake2b(repr(fixed).encode() + reads_digest, digest_size=16).digest()
+
+
+def _replay(job: Job, replay: reads.Replay, shape) -> bytes | None:
+    job.context["localsiteurl"] = job.local.get("localsiteurl")
+    if job.feed is not None:
+        roots = {"elements": job.feed["elements"]}
+    else:
+        roots = ChainMap(job.local, job.template.globals)
+    digest = replay.digest(roots, shape, job.local.get("localsiteurl"))
+    return None if digest is None else _digest(job, digest)
 
 
 def _load(manifest: Path) -> dict:
     try:
-        return json.loads(manifest.read_text())
-    except (OSError, ValueError):
+        loaded = pickle.loads(manifest.read_bytes())
+    except (OSError, ValueError, pickle.PickleError, EOFError, AttributeError):
         return {}
+    return loaded if loaded.get("format") == _FORMAT else {}
 
 
-def _same_file(path: str, record: list) -> bool:
+def _same_file(path: str, record) -> bool:
     try:
         status = os.stat(path)
     except OSError:
         return False
-    return [status.st_size, status.st_mtime_ns] == record[1:]
-
-
-def _remove(output_path: str, name: str) -> None:
-    """Delete a file the last build wrote, and the folders it leaves empty."""
-    path = Path(sanitised_join(output_path, name))
-    path.unlink(missing_ok=True)
-    root = Path(output_path).resolve()
-    folder = path.parent
-    while folder.resolve() != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+    return (status.st_size, status.st_mtime_ns) == tuple(record[2:4])
