@@ -15,6 +15,7 @@ from .receivers import (
     use_digest_reader,
 )
 from .search import index_site
+from .writer import output_settled
 
 
 def register():
@@ -27,4 +28,4 @@ def register():
     signals.all_generators_finalized.connect(check_site)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
-    signals.finalized.connect(index_site)
+    output_settled.connect(index_site)

@@ -35,7 +35,7 @@ _NOTHING_MARKED = "Did not find a data-pagefind-body element"
 
 
 def index_site(pelican) -> None:
-    """finalized: index the built site, the last step of every build."""
+    """output_settled: index the finished site, the last step of every build."""
     bundle = read_settings(pelican.settings).search_bundle
     if not bundle:
         return

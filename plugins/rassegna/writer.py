@@ -27,6 +27,7 @@ from collections import ChainMap
 from pathlib import Path
 from typing import NamedTuple
 
+import blinker
 from pelican.plugins import signals
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -36,6 +37,10 @@ from .settings import read as read_settings
 from .signature import site_key
 
 logger = logging.getLogger(__name__)
+
+# Sent at the end of every build, once the output folder holds exactly this
+# build's files: for steps that read the finished site.
+output_settled = blinker.signal("rassegna_output_settled")
 
 MANIFEST = "rassegna-pages.pickle"
 _FORMAT = 3
@@ -354,6 +359,10 @@ class DigestWriter(Writer):
             set(previous.get("produced", ())) - produced,
             self.settings.get("OUTPUT_RETENTION", ()),
         )
+        # Work on the finished folder (the search index) sees no stale page; what
+        # it writes counts as produced, so it too is removed once not made.
+        output_settled.send(pelican)
+        produced = outputs.produced(self.output_path, self._before, known)
         shapes: dict = {}
         done: dict = {}
         pages = {
