@@ -5,10 +5,12 @@ import json
 from itertools import groupby
 from pathlib import Path
 
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from . import related, sitemap
 from .identity import collapse_space, fold
 from .registry import KINDS
 from .writer import DigestWriter
@@ -85,8 +87,57 @@ def entities_by_kind(entities) -> list:
     return [(kind, list(group)) for kind, group in groupby(ordered, lambda e: e.kind)]
 
 
+def main_country_first(article) -> list:
+    """The article's countries, the one it names most first (a place counts for
+    its country); ties, and the rest, A–Z."""
+    content = article._content or ""
+    named = {}
+    for entity in article.entities:
+        if entity.kind in ("country", "place"):
+            times = content.count(f'/entity/{entity.slug}"')
+            named[entity.country] = named.get(entity.country, 0) + times
+    return sorted(
+        article.countries, key=lambda c: (-named.get(c.code, 0), fold(c.name))
+    )
+
+
+def date_in_words(date, language: str) -> str:
+    """`29 dicembre 2025`: the date as a reader says it, in the site's language."""
+    return format_date(date, "long", locale=language)
+
+
 class DigestPagesGenerator(Generator):
     """Writes the digest's pages from the context the receivers prepared."""
+
+    def generate_context(self):
+        """Before any page is written: each article's main country, related
+        articles, previous and next in time, and date in words."""
+        # Pages link relatively, but canonical addresses, Open Graph and JSON-LD
+        # need the absolute one, which relative rendering hides behind SITEURL.
+        self.context["ABSOLUTE_SITEURL"] = self.settings["SITEURL"]
+        digest = self.context.get("rassegna")
+        if digest is None:
+            return
+        conf = digest.settings
+        language = self.settings.get("DEFAULT_LANG", "it")
+        in_time = sorted(
+            (a for topic in digest.topics for a in topic.articles),
+            key=lambda a: (a.date, a.url),
+        )
+        ranked = related.rank(
+            in_time,
+            conf.related_weights,
+            conf.related_threshold,
+            conf.related_limit_articles,
+        )
+        for index, article in enumerate(in_time):
+            article.countries = main_country_first(article)
+            article.related_articles = ranked[id(article)]
+            article.previous_in_time = in_time[index - 1] if index else None
+            article.next_in_time = (
+                in_time[index + 1] if index + 1 < len(in_time) else None
+            )
+            article.date_words = date_in_words(article.date, language)
 
     def generate_output(self, writer):
         self._write_digest(writer)
@@ -145,6 +196,12 @@ class DigestPagesGenerator(Generator):
         for topic in digest.topics:
             write(topic.save_as, "topic", topic.url, topic=topic)
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
+        sitemap.write(
+            self.output_path,
+            self.settings["SITEURL"],
+            digest,
+            self.context.get("pages", []),
+        )
         if conf.json_save_as:
             self._write_json(conf.json_save_as, entities_json(digest))
 

@@ -38,6 +38,18 @@ DEFAULTS = {
     "TOPICS_URL": "temi/",
     "TOPICS_SAVE_AS": "temi/index.html",
     "ENTITIES_JSON_SAVE_AS": "entities.json",
+    # Related articles (related.py): the weight one shared entity of each kind
+    # adds, the score an article needs to be listed, and how many are listed.
+    "RELATED_WEIGHTS": {
+        "person": 4,
+        "organization": 3,
+        "place": 3,
+        "country": 1,
+        "concept": 2,
+        "other": 1,
+    },
+    "RELATED_THRESHOLD": 4,
+    "RELATED_LIMIT": 5,
 }
 
 
@@ -69,6 +81,9 @@ class EntitySettings:
     topics_url: str
     topics_save_as: str
     json_save_as: str | None
+    related_weights: dict
+    related_threshold: int
+    related_limit_articles: int
 
 
 _NAMES = {
@@ -82,6 +97,7 @@ _NAMES = {
     "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
     "ENTITY_KIND_LABELS": "kind_labels",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
+    "RELATED_LIMIT": "related_limit_articles",
 }
 
 
