@@ -3,6 +3,7 @@ country and topic."""
 
 from pelican import signals
 
+from .i18n import install_translations
 from .receivers import (
     add_generator,
     add_writer,
@@ -20,3 +21,4 @@ def register():
     signals.article_generator_finalized.connect(collect_entities)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
+    signals.generator_init.connect(install_translations)

@@ -2,6 +2,7 @@
 per-entity Atom feeds and entities.json."""
 
 import json
+from collections import defaultdict
 from itertools import groupby
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
 from . import related, sitemap
+from .groups import _by_name, _grouped
 from .identity import collapse_space, fold
 from .registry import KINDS
 from .writer import DigestWriter
@@ -87,6 +89,26 @@ def entities_by_kind(entities) -> list:
     return [(kind, list(group)) for kind, group in groupby(ordered, lambda e: e.kind)]
 
 
+def by_country(articles) -> list:
+    """One page of a topic split by country, as groups.py splits the whole topic:
+    an article under each of its countries, those with none last."""
+    return _grouped(articles, lambda a: a.countries or [None], _by_name)
+
+
+def by_topic(articles) -> list:
+    """One page of a country split by topic, as groups.py splits the whole country."""
+    return _grouped(articles, lambda a: [a.topic], _by_name)
+
+
+def places_by_country(entities) -> dict:
+    """Country code → the digest's places in it, A–Z (an empty list for none)."""
+    places = defaultdict(list)
+    for entity in sorted(entities, key=lambda e: (fold(e.name), e.slug)):
+        if entity.kind == "place" and entity.country:
+            places[entity.country].append(entity)
+    return places
+
+
 def main_country_first(article) -> list:
     """The article's countries, the one it names most first (a place counts for
     its country); ties, and the rest, A–Z."""
@@ -132,6 +154,7 @@ class DigestPagesGenerator(Generator):
         )
         for index, article in enumerate(in_time):
             article.countries = main_country_first(article)
+            article.entities_by_kind = entities_by_kind(article.entities)
             article.related_articles = ranked[id(article)]
             article.previous_in_time = in_time[index - 1] if index else None
             article.next_in_time = (
@@ -150,6 +173,8 @@ class DigestPagesGenerator(Generator):
             return
         conf = digest.settings
         relative = self.settings["RELATIVE_URLS"]
+        countries_by_code = {c.code: c for c in digest.countries}
+        places_of = places_by_country(digest.entities)
 
         def write(save_as, template, url, **values):
             writer.write_file(
@@ -170,6 +195,8 @@ class DigestPagesGenerator(Generator):
                 entity.url,
                 entity=entity,
                 country_page=country,
+                home_country=countries_by_code.get(entity.country),
+                paginated={"articles": entity.articles},
             )
             if entity.feed:
                 writer.write_feed(
@@ -186,7 +213,15 @@ class DigestPagesGenerator(Generator):
             entities_by_kind=entities_by_kind(digest.entities),
         )
         for country in digest.countries:
-            write(country.save_as, "country", country.url, country=country)
+            write(
+                country.save_as,
+                "country",
+                country.url,
+                country=country,
+                places=places_of[country.code],
+                by_topic=by_topic,
+                paginated={"articles": country.articles},
+            )
         write(
             conf.countries_save_as,
             "countries",
@@ -194,7 +229,14 @@ class DigestPagesGenerator(Generator):
             countries=digest.countries,
         )
         for topic in digest.topics:
-            write(topic.save_as, "topic", topic.url, topic=topic)
+            write(
+                topic.save_as,
+                "topic",
+                topic.url,
+                topic=topic,
+                by_country=by_country,
+                paginated={"articles": topic.articles},
+            )
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
         sitemap.write(
             self.output_path,

@@ -15,14 +15,6 @@ DEFAULTS = {
     # An article naming more entities than this is a list, not news: it does not
     # count towards which entities appear together.
     "ENTITY_RELATED_MAX_PER_ARTICLE": 150,
-    "ENTITY_KIND_LABELS": {
-        "country": "Paesi",
-        "place": "Luoghi",
-        "person": "Persone",
-        "organization": "Organizzazioni",
-        "concept": "Concetti",
-        "other": "Altro",
-    },
     "ENTITY_URL": "entita/{slug}/",
     "ENTITY_SAVE_AS": "entita/{slug}/index.html",
     "ENTITY_FEED_ATOM": "feeds/entita/{slug}.atom.xml",
@@ -65,7 +57,6 @@ class EntitySettings:
     short_form_max_population: int
     related_limit: int
     related_max_per_article: int
-    kind_labels: dict
     entity_url: str
     entity_save_as: str
     entity_feed_atom: str | None
@@ -95,7 +86,6 @@ _NAMES = {
     "ENTITY_SHORT_FORM_MAX_POPULATION": "short_form_max_population",
     "ENTITY_RELATED_LIMIT": "related_limit",
     "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
-    "ENTITY_KIND_LABELS": "kind_labels",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
     "RELATED_LIMIT": "related_limit_articles",
 }
