@@ -26,7 +26,9 @@ def test_related_articles_rank_by_shared_entities_and_stay_put(make_site, tmp_pa
     articles = {
         "a.md": article("Kim a Mosca", "**Kim Jong Un** a **Mosca**.", "2025-01-01"),
         "b.md": article("Kim e Seul", "**Kim Jong Un** e **Seul**.", "2025-01-02"),
-        "c.md": article("Kim a Mosca di nuovo", "**Kim Jong Un**, **Mosca**.", "2025-01-03"),
+        "c.md": article(
+            "Kim a Mosca di nuovo", "**Kim Jong Un**, **Mosca**.", "2025-01-03"
+        ),
         "d.md": article("Solo Russia", "La **Russia**.", "2025-01-04"),
     }
     site = make_site(articles, REGISTRY)

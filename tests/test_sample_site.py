@@ -141,6 +141,10 @@ def test_every_page_has_its_metadata_and_every_json_ld_block_parses(sample):
     about = {e["name"]: e["@type"] for e in data["about"] + data["mentions"]}
     assert about["Kim Jong Un"] == "Person" and about["Russia"] == "Country"
     assert about["Pyongyang"] == "Place"
+    same_as = [e["sameAs"] for e in data["about"] + data["mentions"] if "sameAs" in e]
+    assert same_as and all(
+        link.startswith("https://www.wikidata.org/wiki/Q") for link in same_as
+    )
 
 
 def test_sitemap_robots_and_feeds_are_advertised(sample):
