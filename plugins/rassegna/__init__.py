@@ -4,6 +4,7 @@ country and topic."""
 from pelican import signals
 
 from .i18n import install_translations
+from .pages import add_template_filters
 from .receivers import (
     add_generator,
     add_writer,
@@ -22,3 +23,4 @@ def register():
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
     signals.generator_init.connect(install_translations)
+    signals.generator_init.connect(add_template_filters)

@@ -128,6 +128,29 @@ def date_in_words(date, language: str) -> str:
     return format_date(date, "long", locale=language)
 
 
+def add_template_filters(generator) -> None:
+    """generator_init: `by_country` and `by_topic` for the paginated topic and
+    country pages (filters, not page values, so the writer can describe pages)."""
+    generator.env.filters["by_country"] = by_country
+    generator.env.filters["by_topic"] = by_topic
+
+
+def reading_key(article) -> tuple:
+    """What an article page shows of other articles, as plain data: the writer
+    describes an article by it, so a page whose neighbours or related articles
+    changed is rendered again."""
+
+    def brief(other):
+        return (other.url, other.title) if other is not None else None
+
+    return (
+        article.date_words,
+        [brief(other) for other in article.related_articles],
+        brief(article.previous_in_time),
+        brief(article.next_in_time),
+    )
+
+
 class DigestPagesGenerator(Generator):
     """Writes the digest's pages from the context the receivers prepared."""
 
@@ -161,6 +184,8 @@ class DigestPagesGenerator(Generator):
                 in_time[index + 1] if index + 1 < len(in_time) else None
             )
             article.date_words = date_in_words(article.date, language)
+        for article in in_time:
+            article.reading_key = reading_key(article)
 
     def generate_output(self, writer):
         self._write_digest(writer)
@@ -219,7 +244,6 @@ class DigestPagesGenerator(Generator):
                 country.url,
                 country=country,
                 places=places_of[country.code],
-                by_topic=by_topic,
                 paginated={"articles": country.articles},
             )
         write(
@@ -234,7 +258,6 @@ class DigestPagesGenerator(Generator):
                 "topic",
                 topic.url,
                 topic=topic,
-                by_country=by_country,
                 paginated={"articles": topic.articles},
             )
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
