@@ -221,7 +221,7 @@ class DigestPagesGenerator(Generator):
                 entity=entity,
                 country_page=country,
                 home_country=countries_by_code.get(entity.country),
-                paginated={"articles": entity.articles},
+                paginated={"articles": entity.articles} if entity.articles else None,
             )
             if entity.feed:
                 writer.write_feed(
@@ -252,12 +252,21 @@ class DigestPagesGenerator(Generator):
             conf.countries_url,
             countries=digest.countries,
         )
+        # Pelican writes a feed for each category it knows; a topic the plugin
+        # gave to articles without a category has none.
+        fed = {category.slug for category, _ in self.context.get("categories", [])}
+        topic_feed = self.settings.get("CATEGORY_FEED_ATOM")
         for topic in digest.topics:
             write(
                 topic.save_as,
                 "topic",
                 topic.url,
                 topic=topic,
+                topic_feed=(
+                    topic_feed.format(slug=topic.slug)
+                    if topic_feed and topic.slug in fed
+                    else None
+                ),
                 paginated={"articles": topic.articles},
             )
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
