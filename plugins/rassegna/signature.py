@@ -97,6 +97,7 @@ class Describer:
             self.value(getattr(item, "topic", None), 1),
             self.value(getattr(item, "countries", []), 1),
             self.value(getattr(item, "entities", []), 1),
+            self.value(getattr(item, "reading_key", None), 1),
             self._links_key() if links else "",
         )
         self._contents[id(item)] = key
