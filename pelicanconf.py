@@ -30,6 +30,13 @@ RELATIVE_URLS = True
 # plugin removes the pages a build no longer produces.
 DELETE_OUTPUT_DIRECTORY = False
 DEFAULT_PAGINATION = 20
+# The home page and the entity, country and topic pages show 20 articles a page,
+# later pages at clean addresses: paesi/russia/pagina/2/.
+PAGINATED_TEMPLATES = {"index": None, "entity": None, "country": None, "topic": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
+)
 # Plain text the plugin passes (entity names, descriptions) is escaped by Jinja;
 # HTML from content is marked safe in the templates.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

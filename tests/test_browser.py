@@ -163,3 +163,72 @@ def test_a_registry_edit_changes_the_entity_page(preview, browser):
     sync_api.expect(page.locator("main")).to_contain_text(
         "descrizione rivista", timeout=120_000
     )
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory):
+    """The sample site, built once and served as static files."""
+    import functools
+    import http.server
+
+    from conftest import ROOT, run_pelican
+
+    folder = tmp_path_factory.mktemp("walk")
+    site = run_pelican(ROOT / "content", folder / "output", folder / "cache")
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(site.output)
+    )
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_reader_walks_from_home_to_a_related_article(static_site, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "request",
+        lambda r: r.url.startswith(static_site) or problems.append("request " + r.url),
+    )
+    page.goto(static_site)
+    page.locator(".digest-item h2 a", has_text="Kim Jong Un a Putin").click()
+    page.locator(".entities a", has_text="Kim Jong Un").click()
+    page.wait_for_url("**/entita/kim-jong-un/")
+    assert page.locator(".kind").inner_text() == "Persona"
+    page.locator("a.home-country").click()
+    page.wait_for_url("**/paesi/corea-del-nord/")
+    assert page.locator("h1").inner_text() == "Corea del Nord"
+    page.locator("section h2 a").first.click()
+    page.wait_for_url("**/temi/*/")
+    seed = page.locator(".articles .article-title", has_text="Kim Jong Un a Putin")
+    seed.first.click()
+    related = page.locator(".related a").first
+    title = related.inner_text()
+    related.click()
+    assert page.locator("h1").inner_text() == title
+    # Nothing is wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert problems == []
+
+
+def test_keyboard_reader_skips_the_mentions(static_site, browser):
+    page = browser.new_page()
+    page.goto(static_site + ARTICLE)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    skip = page.locator(".skip-mentions")
+    skip.focus()
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#entita-citate")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('aside')?.id")
+    assert focused == "entita-citate"

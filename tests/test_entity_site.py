@@ -124,7 +124,7 @@ def test_entity_page_feed_and_index(make_site):
         REGISTRY,
     )
     page = site.html("entita/kim-jong-un/index.html")
-    assert page.select_one(".kind").get_text() == "Persone"
+    assert page.select_one(".kind").get_text() == "Persona"
     assert page.select_one(".description").get_text() == "Leader della Corea del Nord."
     titles = [a.get_text() for a in page.select(".articles .article-title")]
     assert titles == ["Terzo", "Secondo", "Primo"]
@@ -136,7 +136,7 @@ def test_entity_page_feed_and_index(make_site):
     sections = [s["id"] for s in index.select("section")]
     assert sections == ["place", "person"]
     places = [li.get_text(" ", strip=True) for li in index.select("#place li")]
-    assert places == ["Mosca 2", "Seul 2"]
+    assert places == ["Mosca 2 notizie", "Seul 2 notizie"]
 
 
 def test_mentions_link_to_entity_pages_once(make_site):
@@ -180,6 +180,7 @@ def test_country_groups_reach_countries_through_places(make_site):
         for section in page.select("section")
     }
     assert groups == {"Economia": ["Russia"], "Esteri": ["Mosca"]}
+    assert [a.get_text() for a in page.select(".places a")] == ["Mosca"]
     assert [a["title"] for a in site.entity("Russia")["articles"]] == [
         "Russia",
         "Mosca",

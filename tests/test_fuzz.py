@@ -7,6 +7,7 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
+from rassegna.i18n import translations_for
 from rassegna.identity import MAX_SLUG, SAFE_SLUG, fold, slug_for, words
 from rassegna.mentions import link_mentions, mention_name, scan
 from rassegna.resolve import Entity
@@ -69,6 +70,11 @@ ENVIRONMENT = Environment(
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
+)
+# The theme's words, as the plugin installs them (rassegna/i18n.py).
+ENVIRONMENT.install_gettext_translations(
+    translations_for(str(ROOT / "theme"), "it"), newstyle=True
 )
 ENTITY_PAGE = ENVIRONMENT.get_template("entity.html")
 

@@ -114,3 +114,50 @@ def test_invoke_build_fails_naming_an_unreadable_article(tmp_path):
     result = _invoke_build(project)
     assert result.returncode != 0
     assert "latin1.md" in result.stdout + result.stderr
+
+
+def test_every_page_has_its_metadata_and_every_json_ld_block_parses(sample):
+    import json
+
+    pages = [p for p in sample.files() if p.endswith(".html")]
+    for name in pages:
+        head = sample.html(name).head
+        for selector in (
+            "title",
+            'meta[name="description"]',
+            'link[rel="canonical"]',
+            'meta[property="og:title"]',
+            'meta[name="twitter:card"]',
+            'link[rel="icon"]',
+        ):
+            assert head.select_one(selector) is not None, (name, selector)
+        assert head.select_one('link[rel="canonical"]')["href"].startswith("http")
+        for block in sample.html(name).select('script[type="application/ld+json"]'):
+            json.loads(block.string)
+    data = json.loads(
+        sample.html(SEED).select_one('script[type="application/ld+json"]').string
+    )
+    assert data["@type"] == "NewsArticle"
+    about = {e["name"]: e["@type"] for e in data["about"] + data["mentions"]}
+    assert about["Kim Jong Un"] == "Person" and about["Russia"] == "Country"
+    assert about["Pyongyang"] == "Place"
+    same_as = [e["sameAs"] for e in data["about"] + data["mentions"] if "sameAs" in e]
+    assert same_as and all(
+        link.startswith("https://www.wikidata.org/wiki/Q") for link in same_as
+    )
+
+
+def test_sitemap_robots_and_feeds_are_advertised(sample):
+    sitemap = sample.read("sitemap.xml")
+    assert "/2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/" in sitemap
+    assert "/entita/kim-jong-un/</loc>" in sitemap
+    assert "Sitemap: " in sample.read("robots.txt")
+    for name in ("entita/kim-jong-un/index.html", "paesi/russia/index.html"):
+        feeds = sample.html(name).select('link[rel="alternate"]')
+        assert len(feeds) == 2, name  # the site's feed and the page's own
+
+
+def test_an_article_page_weighs_at_most_30_kb_with_its_css(sample):
+    weight = len((sample.output / SEED).read_bytes())
+    weight += len((sample.output / "theme/css/style.css").read_bytes())
+    assert weight <= 30 * 1024

@@ -3,6 +3,8 @@ country and topic."""
 
 from pelican import signals
 
+from .i18n import install_translations
+from .pages import add_template_filters
 from .receivers import (
     add_generator,
     add_writer,
@@ -28,4 +30,6 @@ def register():
     signals.all_generators_finalized.connect(check_site)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
+    signals.generator_init.connect(install_translations)
+    signals.generator_init.connect(add_template_filters)
     output_settled.connect(index_site)

@@ -3,14 +3,17 @@ per-entity Atom feeds and entities.json."""
 
 import json
 import logging
+from collections import defaultdict
 from itertools import groupby
 from pathlib import Path
 
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from . import maps, timeline
+from . import maps, related, sitemap, timeline
+from .groups import _by_name, _grouped
 from .identity import collapse_space, fold
 from .registry import KINDS
 from .writer import DigestWriter
@@ -110,8 +113,85 @@ def _cache_folder(settings: dict) -> str | None:
     return settings["CACHE_PATH"] if settings.get("CACHE_CONTENT") else None
 
 
+def by_country(articles) -> list:
+    """One page of a topic split by country, as groups.py splits the whole topic:
+    an article under each of its countries, those with none last."""
+    return _grouped(articles, lambda a: a.countries or [None], _by_name)
+
+
+def by_topic(articles) -> list:
+    """One page of a country split by topic, as groups.py splits the whole country."""
+    return _grouped(articles, lambda a: [a.topic], _by_name)
+
+
+def places_by_country(entities) -> dict:
+    """Country code → the digest's places in it, A–Z (an empty list for none)."""
+    places = defaultdict(list)
+    for entity in sorted(entities, key=lambda e: (fold(e.name), e.slug)):
+        if entity.kind == "place" and entity.country:
+            places[entity.country].append(entity)
+    return places
+
+
+def main_country_first(article) -> list:
+    """The article's countries, the one it names most first (a place counts for
+    its country); ties, and the rest, A–Z."""
+    content = article._content or ""
+    named = {}
+    for entity in article.entities:
+        if entity.kind in ("country", "place"):
+            times = content.count(f'/entity/{entity.slug}"')
+            named[entity.country] = named.get(entity.country, 0) + times
+    return sorted(
+        article.countries, key=lambda c: (-named.get(c.code, 0), fold(c.name))
+    )
+
+
+def date_in_words(date, language: str) -> str:
+    """`29 dicembre 2025`: the date as a reader says it, in the site's language."""
+    return format_date(date, "long", locale=language)
+
+
+def add_template_filters(generator) -> None:
+    """generator_init: `by_country` and `by_topic` for the paginated topic and
+    country pages."""
+    generator.env.filters["by_country"] = by_country
+    generator.env.filters["by_topic"] = by_topic
+
+
 class DigestPagesGenerator(Generator):
     """Writes the digest's pages from the context the receivers prepared."""
+
+    def generate_context(self):
+        """Before any page is written: each article's main country, related
+        articles, previous and next in time, and date in words."""
+        # Pages link relatively, but canonical addresses, Open Graph and JSON-LD
+        # need the absolute one, which relative rendering hides behind SITEURL.
+        self.context["ABSOLUTE_SITEURL"] = self.settings["SITEURL"]
+        digest = self.context.get("rassegna")
+        if digest is None:
+            return
+        conf = digest.settings
+        language = self.settings.get("DEFAULT_LANG", "it")
+        in_time = sorted(
+            (a for topic in digest.topics for a in topic.articles),
+            key=lambda a: (a.date, a.url),
+        )
+        ranked = related.rank(
+            in_time,
+            conf.related_weights,
+            conf.related_threshold,
+            conf.related_limit_articles,
+        )
+        for index, article in enumerate(in_time):
+            article.countries = main_country_first(article)
+            article.entities_by_kind = entities_by_kind(article.entities)
+            article.related_articles = ranked[id(article)]
+            article.previous_in_time = in_time[index - 1] if index else None
+            article.next_in_time = (
+                in_time[index + 1] if index + 1 < len(in_time) else None
+            )
+            article.date_words = date_in_words(article.date, language)
 
     def generate_output(self, writer):
         self._write_digest(writer)
@@ -126,6 +206,8 @@ class DigestPagesGenerator(Generator):
         relative = self.settings["RELATIVE_URLS"]
         language = self.settings["DEFAULT_LANG"]
         world = maps.outlines(_cache_folder(self.settings)) if digest.countries else {}
+        countries_by_code = {c.code: c for c in digest.countries}
+        places_of = places_by_country(digest.entities)
 
         def write(save_as, template, url, **values):
             writer.write_file(
@@ -147,6 +229,8 @@ class DigestPagesGenerator(Generator):
                 entity=entity,
                 country_page=country,
                 timeline=timeline.mentions_by_month(entity.articles, language),
+                home_country=countries_by_code.get(entity.country),
+                paginated={"articles": entity.articles} if entity.articles else None,
             )
             feeds = [entity.feed] if entity.feed else []
             for old in moved_from(entity, digest.entities):
@@ -177,6 +261,8 @@ class DigestPagesGenerator(Generator):
                 country=country,
                 place_map=maps.locator_map(country.code, world),
                 timeline=timeline.mentions_by_month(country.articles, language),
+                places=places_of[country.code],
+                paginated={"articles": country.articles},
             )
         write(
             conf.countries_save_as,
@@ -185,9 +271,30 @@ class DigestPagesGenerator(Generator):
             countries=digest.countries,
             world_map=maps.world_map(digest.countries, world) if world else None,
         )
+        # Pelican writes a feed for each category it knows; a topic the plugin
+        # gave to articles without a category has none.
+        fed = {category.slug for category, _ in self.context.get("categories", [])}
+        topic_feed = self.settings.get("CATEGORY_FEED_ATOM")
         for topic in digest.topics:
-            write(topic.save_as, "topic", topic.url, topic=topic)
+            write(
+                topic.save_as,
+                "topic",
+                topic.url,
+                topic=topic,
+                topic_feed=(
+                    topic_feed.format(slug=topic.slug)
+                    if topic_feed and topic.slug in fed
+                    else None
+                ),
+                paginated={"articles": topic.articles},
+            )
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
+        sitemap.write(
+            self.output_path,
+            self.settings["SITEURL"],
+            digest,
+            self.context.get("pages", []),
+        )
         if conf.json_save_as:
             self._write_json(writer, conf.json_save_as, entities_json(digest))
 

@@ -27,14 +27,6 @@ DEFAULTS = {
     # An article naming more entities than this is a list, not news: it does not
     # count towards which entities appear together.
     "ENTITY_RELATED_MAX_PER_ARTICLE": 150,
-    "ENTITY_KIND_LABELS": {
-        "country": "Paesi",
-        "place": "Luoghi",
-        "person": "Persone",
-        "organization": "Organizzazioni",
-        "concept": "Concetti",
-        "other": "Altro",
-    },
     "ENTITY_URL": "entita/{slug}/",
     "ENTITY_SAVE_AS": "entita/{slug}/index.html",
     "ENTITY_FEED_ATOM": "feeds/entita/{slug}.atom.xml",
@@ -53,6 +45,18 @@ DEFAULTS = {
     # The folder of the output Pagefind writes its search index and UI into;
     # None: no search index.
     "RASSEGNA_SEARCH_BUNDLE": "pagefind",
+    # Related articles (related.py): the weight one shared entity of each kind
+    # adds, the score an article needs to be listed, and how many are listed.
+    "RELATED_WEIGHTS": {
+        "person": 4,
+        "organization": 3,
+        "place": 3,
+        "country": 1,
+        "concept": 2,
+        "other": 1,
+    },
+    "RELATED_THRESHOLD": 4,
+    "RELATED_LIMIT": 5,
 }
 
 
@@ -71,7 +75,6 @@ class EntitySettings:
     short_form_max_population: int
     related_limit: int
     related_max_per_article: int
-    kind_labels: dict
     entity_url: str
     entity_save_as: str
     entity_feed_atom: str | None
@@ -88,6 +91,9 @@ class EntitySettings:
     topics_save_as: str
     json_save_as: str | None
     search_bundle: str | None
+    related_weights: dict
+    related_threshold: int
+    related_limit_articles: int
 
 
 _NAMES = {
@@ -102,9 +108,9 @@ _NAMES = {
     "ENTITY_SHORT_FORM_MAX_POPULATION": "short_form_max_population",
     "ENTITY_RELATED_LIMIT": "related_limit",
     "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
-    "ENTITY_KIND_LABELS": "kind_labels",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
     "RASSEGNA_SEARCH_BUNDLE": "search_bundle",
+    "RELATED_LIMIT": "related_limit_articles",
 }
 
 

@@ -1,0 +1,121 @@
+"""What a reader sees around an article: related articles, previous and next,
+the main country first, dates in words, pagination, singular and plural, and the
+English interface by one setting."""
+
+from conftest import article, build_site
+
+REGISTRY = """
+Kim Jong Un:
+  kind: person
+  country: KP
+"""
+
+
+def _titles(page, selector):
+    return [a.get_text().replace("\xa0", " ") for a in page.select(selector)]
+
+
+def _url(site, title):
+    for entry in site.json()["topics"][0]["articles"]:
+        if entry["title"] == title:
+            return entry["url"] + "index.html"
+    raise KeyError(title)
+
+
+def test_related_articles_rank_by_shared_entities_and_stay_put(make_site, tmp_path):
+    articles = {
+        "a.md": article("Kim a Mosca", "**Kim Jong Un** a **Mosca**.", "2025-01-01"),
+        "b.md": article("Kim e Seul", "**Kim Jong Un** e **Seul**.", "2025-01-02"),
+        "c.md": article(
+            "Kim a Mosca di nuovo", "**Kim Jong Un**, **Mosca**.", "2025-01-03"
+        ),
+        "d.md": article("Solo Russia", "La **Russia**.", "2025-01-04"),
+    }
+    site = make_site(articles, REGISTRY)
+    page = site.html(_url(site, "Kim a Mosca"))
+    # A person and a place shared beat a person alone; a country alone is below
+    # the threshold.
+    assert _titles(page, ".related a") == ["Kim a Mosca di nuovo", "Kim e Seul"]
+    assert len(page.select(".related li")) <= 5
+    more = {
+        **articles,
+        "e.md": article("Altro", "**Emmanuel Macron** a **Parigi**.", "2025-01-05"),
+    }
+    again = build_site(tmp_path / "again", more, REGISTRY)
+    assert _titles(again.html(_url(again, "Kim a Mosca")), ".related a") == [
+        "Kim a Mosca di nuovo",
+        "Kim e Seul",
+    ]
+
+
+def test_previous_and_next_in_time_and_date_in_words(make_site):
+    site = make_site(
+        {
+            "a.md": article("Primo", "**Mosca**.", "2025-12-29 09:00"),
+            "b.md": article("Secondo", "**Seul**.", "2025-12-30 09:00"),
+            "c.md": article("Terzo", "**Berlino**.", "2025-12-31 09:00"),
+        }
+    )
+    page = site.html(_url(site, "Secondo"))
+    assert page.select_one("a[rel=prev]").get_text() == "← Primo"
+    assert page.select_one("a[rel=next]").get_text() == "Terzo →"
+    assert page.select_one(".story time").get_text() == "30 dicembre 2025"
+    first = site.html(_url(site, "Primo"))
+    assert first.select_one("a[rel=prev]") is None
+
+
+def test_the_country_named_most_comes_first(make_site):
+    site = make_site(
+        {
+            "a.md": article(
+                "Vertice",
+                "**Austria** e **Germania**; a **Berlino**, poi **Amburgo**.",
+            )
+        }
+    )
+    page = site.html(_url(site, "Vertice"))
+    assert _titles(page, ".story header .chip.country") == ["Germania", "Austria"]
+
+
+def test_entity_pages_paginate_newest_first_with_italian_plurals(make_site):
+    articles = {
+        f"a{n:02}.md": article(f"Notizia {n:02}", "**Mosca**.", f"2025-01-{n:02}")
+        for n in range(1, 24)
+    }
+    articles["solo.md"] = article("Sola", "**Seul**.", "2025-02-01")
+    site = make_site(articles)
+    first = site.html("entita/mosca/index.html")
+    second = site.html("entita/mosca/pagina/2/index.html")
+    assert _titles(first, ".articles .article-title")[0] == "Notizia 23"
+    assert len(first.select(".articles li")) == 20
+    assert _titles(second, ".articles .article-title") == [
+        "Notizia 03",
+        "Notizia 02",
+        "Notizia 01",
+    ]
+    assert first.select_one(".kind").get_text() == "Luogo"
+    assert "23 notizie" in first.select_one(".links").get_text()
+    assert "1 notizia" in site.html("entita/seul/index.html").select_one(
+        ".links"
+    ).get_text().replace("\xa0", " ")
+    assert (site.output / "paesi/russia/pagina/2/index.html").is_file()
+    assert (site.output / "temi/esteri/pagina/2/index.html").is_file()
+    assert _titles(site.html("paesi/russia/index.html"), ".places a") == ["Mosca"]
+
+
+def test_english_interface_by_one_setting(make_site):
+    site = make_site(
+        {
+            "a.md": article("Uno", "**Mosca**.", "2025-12-29"),
+            "b.md": article("Due", "**Mosca** e **Seul**.", "2025-12-30"),
+        },
+        DEFAULT_LANG="en",
+    )
+    page = site.html(_url(site, "Uno"))
+    assert page.select_one(".story time").get_text() == "December 29, 2025"
+    assert page.select_one(".skip-link").get_text() == "Skip to content"
+    assert site.html("entita/mosca/index.html").select_one(".kind").get_text() == (
+        "Place"
+    )
+    counts = [s.get_text() for s in site.html("paesi/index.html").select(".count")]
+    assert counts == ["1 story", "2 stories"]
