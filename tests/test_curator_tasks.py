@@ -183,8 +183,10 @@ def test_gh_pages_pushes_the_published_site_and_leaves_the_checkout_alone(tmp_pa
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as files:
         files.extractall(site, filter="data")
-    for name in ("index.html", ".nojekyll", "entities.json", "CNAME"):
+    for name in ("index.html", ".nojekyll", "entities.json", "CNAME", "sitemap.xml"):
         assert (site / name).is_file(), name
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{SITEURL}/entita/kim-jong-un/</loc>" in sitemap
     assert (site / "CNAME").read_text().strip() == "news.example.org"
     files = [p for p in site.rglob("*") if p.is_file()]
     for path in files:

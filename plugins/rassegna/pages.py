@@ -290,7 +290,7 @@ class DigestPagesGenerator(Generator):
             )
         write(conf.topics_save_as, "topics", conf.topics_url, topics=digest.topics)
         sitemap.write(
-            self.output_path,
+            writer,
             self.settings["SITEURL"],
             digest,
             self.context.get("pages", []),

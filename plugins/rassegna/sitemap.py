@@ -33,17 +33,19 @@ def robots_txt(site_url: str) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {site_url}/sitemap.xml\n"
 
 
-def write_if_changed(output_path: str, save_as: str, text: str) -> None:
-    """Write only when the text differs, so an unchanged file keeps its time."""
-    path = Path(sanitised_join(output_path, save_as))
+def write_if_changed(writer, save_as: str, text: str) -> None:
+    """Write only when the text differs, so an unchanged file keeps its time;
+    the writer is told it was produced all the same, or it would remove it."""
+    path = Path(sanitised_join(writer.output_path, save_as))
     if path.is_file() and path.read_text(encoding="utf-8") == text:
+        writer.keep(save_as)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
 
-def write(output_path: str, site_url: str, digest, pages) -> None:
+def write(writer, site_url: str, digest, pages) -> None:
     site_url = site_url.rstrip("/")
     urls = addresses(digest, pages)
-    write_if_changed(output_path, "sitemap.xml", sitemap_xml(site_url, urls))
-    write_if_changed(output_path, "robots.txt", robots_txt(site_url))
+    write_if_changed(writer, "sitemap.xml", sitemap_xml(site_url, urls))
+    write_if_changed(writer, "robots.txt", robots_txt(site_url))
