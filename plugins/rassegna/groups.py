@@ -1,7 +1,6 @@
 """The digest's two groupings: by country (a place counts for its country) and by
 topic (the article's category)."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import gazetteer
@@ -32,14 +31,16 @@ class Topic:
 
 
 def _grouped(articles, groups_of, order):
-    """[(group, articles newest first)] for articles that may sit in several groups."""
-    members = defaultdict(list)
+    """[(group, articles newest first)] for articles that may sit in several groups.
+    Groups are told apart by slug, not identity: a template filter hands in
+    values whose every read is recorded (reads.reads_through)."""
+    members = {}
     for article in articles:
         for group in groups_of(article):
-            members[group].append(article)
-    return [
-        (group, newest_first(members[group])) for group in sorted(members, key=order)
-    ]
+            key = None if group is None else group.slug
+            members.setdefault(key, (group, []))[1].append(article)
+    ordered = sorted(members.values(), key=lambda pair: order(pair[0]))
+    return [(group, newest_first(listed)) for group, listed in ordered]
 
 
 def _by_name(group):

@@ -15,6 +15,7 @@ from pelican.utils import sanitised_join
 from . import maps, related, sitemap, timeline
 from .groups import _by_name, _grouped
 from .identity import collapse_space, fold
+from .reads import reads_through
 from .registry import KINDS
 from .writer import DigestWriter
 
@@ -113,12 +114,14 @@ def _cache_folder(settings: dict) -> str | None:
     return settings["CACHE_PATH"] if settings.get("CACHE_CONTENT") else None
 
 
+@reads_through
 def by_country(articles) -> list:
     """One page of a topic split by country, as groups.py splits the whole topic:
     an article under each of its countries, those with none last."""
     return _grouped(articles, lambda a: a.countries or [None], _by_name)
 
 
+@reads_through
 def by_topic(articles) -> list:
     """One page of a country split by topic, as groups.py splits the whole country."""
     return _grouped(articles, lambda a: [a.topic], _by_name)

@@ -196,7 +196,9 @@ class Fingerprints:
         if key in self._memo:
             return self._memo[key]
         if key in self._stack:
-            return "cycle:" + type(value).__qualname__
+            # A digest of a cycle would depend on where the walk entered it,
+            # and a memoised part could leave out what changed: render.
+            raise Unsure("cycle through " + type(value).__qualname__)
         self._stack.add(key)
         try:
             parts = self._parts(value)
@@ -700,6 +702,9 @@ class _Roots(dict):
     derived: frozenset = frozenset()
 
 
+_DERIVED = Context.derived.__code__
+
+
 class RecordingContext(Context):
     """Jinja's context, handing the page's values over as Watched."""
 
@@ -717,11 +722,16 @@ class RecordingContext(Context):
         return wrap(value, _active.root, (("r", key),))
 
     def get_all(self):
-        if _active is not None and (
-            sys._getframe(1).f_globals.get("environment") is not self.environment
-        ):
-            # Python code reading the whole context: its reads are not seen.
-            _active.unsure = True
+        if _active is not None:
+            caller = sys._getframe(1)
+            # A template's own code and Context.derived (a pass_context call)
+            # hand the context on to another RecordingContext, which records
+            # what is read from it; any other Python code reads unseen.
+            if (
+                caller.f_code is not _DERIVED
+                and caller.f_globals.get("environment") is not self.environment
+            ):
+                _active.unsure = True
         everything = _Roots(super().get_all())
         everything.derived = frozenset(self.vars) | getattr(
             self.parent, "derived", frozenset()
@@ -735,9 +745,20 @@ class RecordingContext(Context):
         return super().call(__obj, *args, **kwargs)
 
 
+def reads_through(function):
+    """Mark a template filter that reads its arguments only as a template does
+    (attributes, items, iteration, length, truth, leaf comparisons): it is given
+    them Watched, so each read is recorded rather than the arguments whole."""
+    function.rassegna_reads_through = True
+    return function
+
+
 def _from_jinja(function) -> bool:
-    """Jinja's own filters, tests, macros and globals read through Jinja."""
+    """Jinja's own filters, tests, macros and globals read through Jinja, as do
+    filters marked reads_through."""
     if type(function) is Watched or isinstance(function, Macro):
+        return True
+    if getattr(function, "rassegna_reads_through", False):
         return True
     module = getattr(function, "__module__", None) or type(function).__module__
     return module.split(".")[0] in ("jinja2", "builtins")
