@@ -129,8 +129,10 @@ def fresh(value):
     if isinstance(value, tuple):
         if all(isinstance(item, _IMMUTABLE) for item in value):
             return value  # a Strong: text and positions
-        return type(value)(*map(fresh, value)) if hasattr(value, "_fields") else tuple(
-            map(fresh, value)
+        return (
+            type(value)(*map(fresh, value))
+            if hasattr(value, "_fields")
+            else tuple(map(fresh, value))
         )
     if isinstance(value, (set, frozenset)):
         return type(value)(fresh(item) for item in value)
@@ -143,7 +145,6 @@ class Kept:
 
     status: tuple  # (size, modification time, change time, inode)
     digest: bytes  # sha256 of its bytes
-    pelican_stamp: object  # Pelican's own stamp, for its cache file
     data: tuple  # (content, metadata) as the reader gave them
     # Whether `status` alone tells the file has not changed since: not when it
     # was changed within the clock's resolution of being read, as git's index
@@ -175,6 +176,10 @@ def _digest(path: str) -> bytes | None:
         return None
 
 
+# The cache's file (its folder and name) → source path → that file's read.
+_MEMORY: dict[str, dict[str, Kept]] = {}
+
+
 def _memory_readers():
     """Pelican's Readers with its content cache in this process's memory."""
     from pelican.readers import Readers
@@ -184,13 +189,12 @@ def _memory_readers():
         times and inode, or else its sha256); Pelican's cache file is read
         only for the process's first build and written only by it."""
 
-        memory: dict[str, dict[str, Kept]] = {}
-
         def __init__(self, settings=None, cache_name=""):
-            self._kept = self.memory.get(cache_name)
+            place = os.path.join(settings["CACHE_PATH"], cache_name)
+            self._kept = _MEMORY.get(place)
             self._first = self._kept is None
             if self._first:
-                self._kept = self.memory[cache_name] = {}
+                self._kept = _MEMORY[place] = {}
             self._pending: dict[str, tuple] = {}
             super().__init__(settings, cache_name)
 
@@ -218,9 +222,9 @@ def _memory_readers():
             if kept is not None and kept.digest == digest:
                 kept.status, kept.settled = status, _settled(status, now)
                 return _copied(kept.data)
-            method = self.settings["CHECK_MODIFIED_METHOD"]
-            stamp = digest if method == "sha256" else self._get_file_stamp(filename)
-            self._pending[filename] = (status, digest, stamp, _settled(status, now))
+            # The earliest description counts: the file may be read (prepared
+            # on another core) before the reader asks again.
+            self._pending.setdefault(filename, (status, digest, _settled(status, now)))
             if self._first:
                 data = super().get_cached_data(filename, None)
                 if data is not None:
@@ -235,8 +239,8 @@ def _memory_readers():
                 super().cache_data(filename, data)
 
         def _keep(self, filename, data) -> None:
-            status, digest, stamp, settled = self._pending.pop(filename)
-            self._kept[filename] = Kept(status, digest, stamp, _copied(data), settled)
+            status, digest, settled = self._pending.pop(filename)
+            self._kept[filename] = Kept(status, digest, _copied(data), settled)
 
         def save_cache(self):
             if self._first:
@@ -314,26 +318,35 @@ class WarmSite:
         return True, ""
 
 
+def serve(site: WarmSite, requests, reply) -> None:
+    """Build on each "build" request and reply how it went; stop at any other
+    request or when requests end."""
+    for request in requests:
+        if request != "build":
+            return
+        start = time.perf_counter()
+        ok, message = site.build()
+        seconds = time.perf_counter() - start
+        reply({"ok": ok, "message": message, "seconds": seconds})
+
+
 def main() -> None:
     from pelican.log import init as init_logging
 
     settings_file, overrides = sys.argv[1], json.loads(sys.argv[2])
-    sys.path.insert(0, str(Path(settings_file).resolve().parent / "plugins"))
+    sys.path.insert(0, str(ROOT / "plugins"))
     # Replies go on the standard output this process started with; anything
     # else printed goes to standard error, the terminal.
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+
+    def reply(message: dict) -> None:
+        replies.write(json.dumps(message) + "\n")
+        replies.flush()
+
     init_logging(level=logging.WARNING, fatal="errors", name="pelican")
     site = WarmSite(settings_file, overrides)
-    for request in sys.stdin:
-        if request.strip() != "build":
-            break
-        start = time.perf_counter()
-        ok, message = site.build()
-        seconds = time.perf_counter() - start
-        reply = {"ok": ok, "message": message, "seconds": seconds}
-        replies.write(json.dumps(reply) + "\n")
-        replies.flush()
+    serve(site, (line.strip() for line in sys.stdin), reply)
 
 
 if __name__ == "__main__":
