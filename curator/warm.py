@@ -54,6 +54,8 @@ class WarmProcess:
         ]
         self.cwd = cwd
         self.process: subprocess.Popen | None = None
+        # The last build's pages are written, its search index not yet.
+        self.finishing = False
 
     def start(self) -> None:
         # Wide log lines, so that no file name is cut short in the terminal.
@@ -71,23 +73,43 @@ class WarmProcess:
 
     def build(self) -> str:
         """Build in the warm process: "" when the build succeeded, else what
-        went wrong, with the file named. A process that died is started again."""
+        went wrong, with the file named. Returns once the pages are written,
+        while the search index is still being made (see `settle`). A process
+        that died is started again."""
+        late = self.settle()
         for attempt in range(2):
             if self.process is None or self.process.poll() is not None:
                 self.start()
             try:
                 self.process.stdin.write("build\n")
                 self.process.stdin.flush()
-                line = self.process.stdout.readline()
+                reply = self._reply()
+                if reply is not None and reply["stage"] == "pages":
+                    self.finishing = True
+                    return late
             except (BrokenPipeError, OSError):
-                line = ""
-            if line:
-                reply = json.loads(line)
+                reply = None
+            if reply is not None:
                 return "" if reply["ok"] else reply["message"]
             self.stop()
             if attempt:
                 return "Build failed: the build process stopped (see the terminal)"
         raise AssertionError("unreachable")
+
+    def settle(self) -> str:
+        """Wait for the last build to end (its search index written): "" or
+        what went wrong since its pages were written."""
+        if not self.finishing:
+            return ""
+        self.finishing = False
+        reply = self._reply()
+        if reply is None:
+            return "Build failed: the build process stopped (see the terminal)"
+        return "" if reply["ok"] else reply["message"]
+
+    def _reply(self) -> dict | None:
+        line = self.process.stdout.readline()
+        return json.loads(line) if line else None
 
     def restart(self) -> None:
         self.stop()
@@ -97,6 +119,7 @@ class WarmProcess:
         if self.process is None:
             return
         process, self.process = self.process, None
+        self.finishing = False
         try:
             process.stdin.write("quit\n")
             process.stdin.close()
@@ -296,12 +319,19 @@ class WarmSite:
         pelican.generators.Readers = _memory_readers()
         DigestWriter.remembered = {}
 
-    def build(self) -> tuple[bool, str]:
+    def build(self, pages_written=None) -> tuple[bool, str]:
         """One build as `invoke build` makes it: (whether it succeeded, what
-        went wrong)."""
+        went wrong). `pages_written()` is called once every page is written,
+        before the search index, which reads them all, is made."""
         from pelican import Pelican
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
+        from rassegna.search import index_site
+        from rassegna.writer import output_settled
+
+        def settled(pelican):
+            pages_written()
+            index_site(pelican)
 
         # Pelican says a warning once per process; a build says it every time.
         LimitFilter._raised_messages.clear()
@@ -310,24 +340,36 @@ class WarmSite:
         logging.getLogger().addHandler(said)
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
-            Pelican(settings).run()
+            pelican = Pelican(settings)
+            if pages_written is not None:
+                # The plugin connects the index on every Pelican's start.
+                output_settled.disconnect(index_site)
+                output_settled.connect(settled)
+            pelican.run()
         except Exception as error:
             return False, "\n".join([*said.lines, build_failure(error)])
         finally:
             logging.getLogger().removeHandler(said)
+            output_settled.disconnect(settled)
         return True, ""
 
 
 def serve(site: WarmSite, requests, reply) -> None:
-    """Build on each "build" request and reply how it went; stop at any other
-    request or when requests end."""
+    """Build on each "build" request and reply twice: once the pages are
+    written ({"stage": "pages"}; not when the build stops before) and at the
+    end ({"stage": "done", "ok", "message"}). Stop at any other request or when
+    requests end."""
     for request in requests:
         if request != "build":
             return
         start = time.perf_counter()
-        ok, message = site.build()
+
+        def pages_written(start=start):
+            reply({"stage": "pages", "seconds": time.perf_counter() - start})
+
+        ok, message = site.build(pages_written)
         seconds = time.perf_counter() - start
-        reply({"ok": ok, "message": message, "seconds": seconds})
+        reply({"stage": "done", "ok": ok, "message": message, "seconds": seconds})
 
 
 def main() -> None:

@@ -43,8 +43,11 @@ class ForkedWarm:
         theirs.close()
 
     def build(self) -> dict:
+        """The build's last reply, once it has ended."""
         self.connection.send("build")
-        return self.connection.recv()
+        while (reply := self.connection.recv())["stage"] != "done":
+            pass
+        return reply
 
     def stop(self) -> None:
         self.connection.send("quit")
@@ -176,6 +179,7 @@ def test_a_failed_build_then_the_fix(tmp_path):
         warm.process.kill()
         warm.process.wait()
         assert warm.build() == ""
+        assert warm.settle() == ""
     finally:
         warm.stop()
     expected = run_pelican(
