@@ -3,9 +3,10 @@ memory and builds again on every save, instead of a new interpreter, imports
 and the caches loaded from disk for each one.
 
 `WarmProcess` is the preview server's handle on that process (a child running
-`python -m curator.warm`): `build()` asks for a build and returns the failure's
-message, if any; `restart()` starts a new one, for a change to code, settings or
-theme, which only a new interpreter picks up. The child (`WarmSite`) builds
+`python -m curator.warm`): `build()` asks for a build and returns, once the
+pages are written, the failure's message, if any; `settle()` waits for the
+search index, made after the pages; `restart()` starts a new process, for a
+change to code, settings or theme, which only a new interpreter picks up. The child (`WarmSite`) builds
 with a new Pelican and freshly read settings every time, as `invoke build`
 does, and keeps only what is sound to keep:
 
@@ -20,8 +21,8 @@ does, and keeps only what is sound to keep:
   data, compiled code.
 
 The child speaks JSON lines: one request ("build" or "quit") a line on its
-standard input, one reply a line on the standard output it started with; its
-own prints and log go to standard error (the terminal).
+standard input, replies a line each on the standard output it started with
+(see `serve`); its own prints and log go to standard error (the terminal).
 """
 
 import copy
