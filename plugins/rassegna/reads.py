@@ -176,6 +176,9 @@ def _file_digest(path: str, _memo={}) -> str:  # noqa: B006 - a per-process memo
     return _memo[path]
 
 
+_CODE = (types.FunctionType, types.MethodType, partial, type, types.ModuleType)
+
+
 class Fingerprints:
     """Deep fingerprints of values, memoised for one build's check or render."""
 
@@ -196,8 +199,12 @@ class Fingerprints:
         if key in self._memo:
             return self._memo[key]
         if key in self._stack:
-            # A digest of a cycle would depend on where the walk entered it,
-            # and a memoised part could leave out what changed: render.
+            if isinstance(value, _CODE):
+                # Code that refers back to itself (recursion): each function
+                # is already fingerprinted by its own code and module source.
+                return "cycle:" + getattr(value, "__qualname__", "")
+            # A digest of a cycle through data would depend on where the walk
+            # entered it, and a memoised part could miss what changed: render.
             raise Unsure("cycle through " + type(value).__qualname__)
         self._stack.add(key)
         try:
@@ -876,5 +883,11 @@ def _walk(value, path: tuple):
     for how in path:
         if value is MISSING:
             break
+        if how[0] == "a":  # the common step, inlined: a template's `value.name`
+            try:
+                value = getattr(value, how[1])
+                continue
+            except AttributeError:
+                pass
         value = step(value, how)
     return value
