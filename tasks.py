@@ -216,6 +216,7 @@ def livereload(c, port=8000):
     def restart():
         # A new process, as a new `invoke build` would: Python code (plugins,
         # settings) is imported once per process, and the theme goes with them.
+        print("Code, settings or theme changed: a new build process", flush=True)
         warm.restart()
         rebuild()
 

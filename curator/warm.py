@@ -6,9 +6,9 @@ and the caches loaded from disk for each one.
 `python -m curator.warm`): `build()` asks for a build and returns, once the
 pages are written, the failure's message, if any; `settle()` waits for the
 search index, made after the pages; `restart()` starts a new process, for a
-change to code, settings or theme, which only a new interpreter picks up. The child (`WarmSite`) builds
-with a new Pelican and freshly read settings every time, as `invoke build`
-does, and keeps only what is sound to keep:
+change to code, settings or theme, which only a new interpreter picks up.
+The child (`WarmSite`) builds with a new Pelican and freshly read settings
+every time, as `invoke build` does, and keeps only what is sound to keep:
 
 - the readers' results (HTML and metadata of each source file), in memory
   instead of Pelican's cache file, keyed by path and checked against the file

@@ -258,7 +258,7 @@ class WarmRebuildMachine(RebuildMachine):
 
 
 class TestWarmRebuildEqualsCleanBuild(WarmRebuildMachine.TestCase):
-    settings = settings(max_examples=25, stateful_step_count=6, **_COMMON)
+    settings = settings(max_examples=25, stateful_step_count=5, **_COMMON)
 
 
 @pytest.mark.slow
