@@ -352,7 +352,21 @@ class WarmSite:
         finally:
             logging.getLogger().removeHandler(said)
             output_settled.disconnect(settled)
+            _forget_rendered()
         return True, ""
+
+
+def _forget_rendered() -> None:
+    """Pelican memoizes every content object's rendered HTML for the life of
+    the process (`memoized` on `get_content` and `get_summary`, by object and
+    site URL), which would keep every build's objects alive; no later build
+    asks for those objects, so their entries are dropped after each build."""
+    from pelican.contents import Content
+
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if cache is not None:
+            cache.clear()
 
 
 def serve(site: WarmSite, requests, reply) -> None:
