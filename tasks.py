@@ -221,6 +221,8 @@ def livereload(c, port=8000):
         rebuild()
 
     rebuild()
+    # The first build ends, search index and all, before the server starts.
+    status["error"] = status["error"] or warm.settle()
     server.watch(str(CONTENT), rebuild, ignore=_is_bytecode)
     for watched in ("theme", "plugins", "pelicanconf.py"):
         server.watch(str(ROOT / watched), restart, ignore=_is_bytecode)
