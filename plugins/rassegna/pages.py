@@ -292,6 +292,7 @@ class DigestPagesGenerator(Generator):
             self.settings["SITEURL"],
             digest,
             self.context.get("pages", []),
+            self.context.get("staticfiles", []),
         )
         if conf.json_save_as:
             self._write_json(writer, conf.json_save_as, entities_json(digest))
