@@ -138,6 +138,9 @@ def test_every_page_has_its_metadata_and_every_json_ld_block_parses(sample):
         sample.html(SEED).select_one('script[type="application/ld+json"]').string
     )
     assert data["@type"] == "NewsArticle"
+    # The story is about its main country, the first of its country chips.
+    assert [(e["@type"], e["name"]) for e in data["about"]] == [("Country", "Russia")]
+    assert "Russia" not in [e["name"] for e in data["mentions"]]
     about = {e["name"]: e["@type"] for e in data["about"] + data["mentions"]}
     assert about["Kim Jong Un"] == "Person" and about["Russia"] == "Country"
     assert about["Pyongyang"] == "Place"
