@@ -1,7 +1,7 @@
-"""Lighthouse scores for a built site: serves the output folder on localhost (text
-compressed, as static hosts send it) and audits the home page, the newest article, the entity and the country with the
-most articles, the search page and the countries index with its map, in
-Debian's Chromium.
+"""Lighthouse scores for a built site: serves the output folder on localhost
+(text compressed, as static hosts send it) and audits the home page, the newest
+article, the entity and the country with the most articles, the search page and
+the countries index with its map, in Debian's Chromium.
 
     python tools/audit.py [OUTPUT] [--details]
 
