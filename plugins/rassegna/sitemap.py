@@ -93,7 +93,7 @@ def check_curators_robots(static, site_url: str) -> None:
         )
 
 
-def write(writer, site_url: str, digest, pages, static_files=()) -> None:
+def write(writer, site_url: str, digest, pages, static_files) -> None:
     """sitemap.xml, and robots.txt unless the curator wrote one (`static_files`
     are Pelican's, with the folder each is published to)."""
     site_url = site_url.rstrip("/")
