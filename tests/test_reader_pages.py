@@ -95,6 +95,19 @@ def test_recency_weighs_in_and_a_list_does_not_change_with_the_build_day(tmp_pat
     ]
 
 
+def test_a_shared_place_relates_stories_only_close_in_time(make_site):
+    # A place weighs 3: with recency it reaches the threshold of 4 only within
+    # 15 days (3 + 2 × (1 − 10/30) = 4.33; 3 + 2 × (1 − 20/30) = 3.67).
+    site = make_site(
+        {
+            "p.md": article("Mosca oggi", "A **Mosca** si vota.", "2025-03-31 10:00"),
+            "q.md": article("Mosca prima", "A **Mosca** piove.", "2025-03-21 10:00"),
+            "r.md": article("Mosca allora", "A **Mosca** nevica.", "2025-03-11 10:00"),
+        }
+    )
+    assert _titles(site.html(_url(site, "Mosca oggi")), ".related a") == ["Mosca prima"]
+
+
 @pytest.mark.parametrize(
     "setting, value",
     [("RELATED_RECENCY_DAYS", 0), ("RELATED_RECENCY_WEIGHT", -1)],
