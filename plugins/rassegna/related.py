@@ -8,50 +8,48 @@ and one built next year are the same list. Every term reads only the two
 articles, so adding an unrelated article never changes a list; ties go to the
 newer article, then the URL."""
 
+import heapq
 from collections import defaultdict
 
 SECONDS_A_DAY = 86_400
 
 
-def closeness(article, other, window_days: float) -> float:
+def closeness(apart_seconds: float, window_days: float) -> float:
     """1 for two articles published at the same moment, falling in a straight
     line to 0 when they are `window_days` apart, before or after."""
-    apart = abs((article.date - other.date).total_seconds()) / SECONDS_A_DAY
-    return max(0.0, 1.0 - apart / window_days)
-
-
-def score(article, other, shared, conf) -> float:
-    """What the shared entities weigh, plus the recency of `other` seen from
-    `article`."""
-    weights = conf.related_weights
-    by_kind = sum(weights.get(entity.kind, 0) for entity in shared)
-    recency = conf.related_recency_weight * closeness(
-        article, other, conf.related_recency_days
-    )
-    return by_kind + recency
+    return max(0.0, 1.0 - abs(apart_seconds) / SECONDS_A_DAY / window_days)
 
 
 def rank(articles, conf) -> dict:
     """id(article) → up to RELATED_LIMIT related articles, best first. A
-    candidate must share at least one entity; recency alone relates nothing."""
+    candidate must share at least one entity; recency alone relates nothing.
+    Each article adds its entities' weights to the articles that share them
+    (an index from entity to articles), so the work grows with the pairs that
+    share something, not with every pair."""
+    weights = conf.related_weights
+    recency_weight = conf.related_recency_weight
+    stamps = [article.date.timestamp() for article in articles]
     readers_of = defaultdict(list)
-    for article in articles:
+    for index, article in enumerate(articles):
         for entity in article.entities:
-            readers_of[id(entity)].append(article)
+            readers_of[id(entity)].append(index)
     related = {}
-    for article in articles:
-        shared = defaultdict(list)
+    for index, article in enumerate(articles):
+        by_kind: dict[int, float] = {}
         for entity in article.entities:
+            weight = weights.get(entity.kind, 0)
             for other in readers_of[id(entity)]:
-                if other is not article:
-                    shared[id(other)].append((other, entity))
+                if other != index:
+                    by_kind[other] = by_kind.get(other, 0) + weight
         scored = []
-        for pairs in shared.values():
-            other = pairs[0][0]
-            total = score(article, other, [entity for _, entity in pairs], conf)
+        for other, weighed in by_kind.items():
+            if weighed + recency_weight < conf.related_threshold:
+                continue  # not even a same-moment story would reach it
+            total = weighed + recency_weight * closeness(
+                stamps[index] - stamps[other], conf.related_recency_days
+            )
             if total >= conf.related_threshold:
-                scored.append((-total, -other.date.timestamp(), other.url, other))
-        scored.sort(key=lambda item: item[:3])
-        best = scored[: conf.related_limit_articles]
-        related[id(article)] = [item[3] for item in best]
+                scored.append((-total, -stamps[other], articles[other].url, other))
+        best = heapq.nsmallest(conf.related_limit_articles, scored)
+        related[id(article)] = [articles[item[3]] for item in best]
     return related
