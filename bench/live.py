@@ -1,0 +1,182 @@
+"""Save-to-reload latency of `invoke livereload` (bench/run.py --live): the time
+from writing a file to the moment a headless Chromium shows the new text.
+
+livereload runs on the benchmark corpus in a project folder of its own: tasks.py
+builds content/ into output/ beside itself, so the folder holds a copy of tasks.py
+(a link would resolve to this checkout), links to the rest of the checkout
+(settings, plugin, theme) and its own content/, output/ and cache/. The project's
+own output/ is never touched.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# A first build of a large corpus comes before the server answers.
+START_TIMEOUT = 1800
+# One save, however slow its rebuild, is given up after this.
+SAVE_TIMEOUT_MS = 300_000
+OWN = {"content", "output", "cache", "tasks.py"}
+
+
+def project_folder(folder: Path, count: int) -> Path:
+    """A project whose content/ is a corpus of `count` articles."""
+    project = folder / "project"
+    project.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in OWN and not entry.name.startswith("."):
+            (project / entry.name).symlink_to(entry)
+    shutil.copy2(ROOT / "tasks.py", project / "tasks.py")
+    write_corpus(count, project / "content")
+    return project
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def livereload(project: Path, port: int, log: Path):
+    """`invoke livereload` in `project`, stopped with its builds afterwards."""
+    command = [sys.executable, "-m", "invoke", "livereload", "--port", str(port)]
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            command,
+            cwd=project,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as one
+        )
+    try:
+        start = time.perf_counter()
+        while not answers(f"http://localhost:{port}/"):
+            if server.poll() is not None or time.perf_counter() - start > START_TIMEOUT:
+                sys.exit(f"invoke livereload did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)  # waiting for the first build, not a measurement
+        print(f"  first build and start: {time.perf_counter() - start:.1f} s")
+        yield
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def until_shown(page, marker: str) -> None:
+    """Wait until the page, reloaded by livereload, shows `marker`; Playwright
+    evaluates the check again in every page the tab loads."""
+    page.wait_for_function(
+        "marker => document.body !== null && document.body.innerText.includes(marker)",
+        arg=marker,
+        polling=20,
+        timeout=SAVE_TIMEOUT_MS,
+    )
+
+
+def timed_save(page, path: Path, text: str, marker: str) -> float:
+    start = time.perf_counter()
+    path.write_text(text, encoding="utf-8")
+    until_shown(page, marker)
+    return time.perf_counter() - start
+
+
+def measure_livereload(count: int, saves: int, folder: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"\n{count} articles, invoke livereload, save to reload in headless Chromium")
+    project = project_folder(folder, count)
+    articles = sorted((project / "content" / "notizie").glob("*.md"))
+    edited = articles[len(articles) // 2]
+    original = edited.read_text(encoding="utf-8")
+    port = free_port()
+    with (
+        livereload(project, port, folder / "livereload.log"),
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        site = f"http://localhost:{port}/"
+        page.goto(site + article_url(project, edited))
+
+        latencies = []
+        for number in range(saves):
+            marker = f"salvataggio{number}verifica"
+            text = original.replace("\n\n", f"\n\nControllo {marker}. ", 1)
+            latencies.append(timed_save(page, edited, text, marker))
+        shown = ", ".join(f"{seconds:.2f}" for seconds in latencies)
+        print(
+            f"  body edit of one article, median of {saves}:"
+            f" {statistics.median(latencies):.2f} s ({shown})"
+        )
+
+        page.goto(site)
+        marker = "nuovanotiziaverifica"
+        added = edited.with_name("99999.md")
+        seconds = timed_save(page, added, new_article(marker), marker)
+        print(f"  new article, on the home page: {seconds:.2f} s")
+
+        entity = mentioned_entity(project, original)
+        page.goto(site + entity["url"])
+        marker = "registroverifica"
+        registry = project / "content" / "entities.yml"
+        entry = {"kind": entity["kind"], "description": f"Voce {marker}."}
+        text = json.dumps({entity["name"]: entry}, ensure_ascii=False)  # JSON is YAML
+        seconds = timed_save(page, registry, text, marker)
+        print(f"  registry edit, on the entity's page: {seconds:.2f} s")
+        browser.close()
+
+
+def article_url(project: Path, source: Path) -> str:
+    """The address of the page built from `source` (its slug is notizia-NNNNN)."""
+    slug = f"notizia-{source.stem}"
+    [page] = (project / "output").glob(f"*/*/{slug}/index.html")
+    return page.parent.relative_to(project / "output").as_posix() + "/"
+
+
+def new_article(marker: str) -> str:
+    """An article dated after the corpus's: first on the home page."""
+    return (
+        f"Title: Nuova notizia {marker}\nDate: 2099-12-31 10:00\n"
+        "Category: Esteri\nSlug: nuova-notizia\n\n"
+        "Il testo della notizia, con **Marco Rossi**.\n"
+    )
+
+
+def mentioned_entity(project: Path, article: str) -> dict:
+    """An entity bold in `article`, as entities.json describes it; one whose
+    kind needs no country, so that a registry entry may keep its kind."""
+    built = json.loads((project / "output" / "entities.json").read_text("utf-8"))
+    for entity in built["entities"]:
+        if f"**{entity['name']}**" in article and entity["kind"] in (
+            "person",
+            "organization",
+            "concept",
+            "other",
+        ):
+            return entity
+    sys.exit("no entity of the edited article in entities.json")
