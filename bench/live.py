@@ -95,7 +95,34 @@ def until_shown(page, marker: str) -> None:
     )
 
 
-def timed_save(page, path: Path, text: str, marker: str) -> float:
+class Listening:
+    """Whether the page in the tab has registered with livereload's server (its
+    script's "info" message). A save before that would be lost for it: the server
+    rebuilds without answering, then reloads only the pages registered."""
+
+    def __init__(self, page):
+        self.page, self.ready = page, False
+        page.on("framenavigated", self._navigated)
+        page.on("websocket", lambda socket: socket.on("framesent", self._sent))
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.ready = False
+
+    def _sent(self, payload) -> None:
+        if isinstance(payload, str) and '"info"' in payload:
+            self.ready = True
+
+    def wait(self) -> None:
+        # Short waits let Playwright deliver the page's events; not a measurement.
+        while not self.ready:
+            self.page.wait_for_timeout(10)
+
+
+def timed_save(listening: Listening, path: Path, text: str, marker: str) -> float:
+    """Seconds from writing `text` to `path` until the page shows `marker`."""
+    listening.wait()
+    page = listening.page
     start = time.perf_counter()
     path.write_text(text, encoding="utf-8")
     until_shown(page, marker)
@@ -120,6 +147,7 @@ def measure_livereload(count: int, saves: int, folder: Path) -> None:
             args=["--no-sandbox", "--disable-background-networking"],
         )
         page = browser.new_page()
+        listening = Listening(page)
         site = f"http://localhost:{port}/"
         page.goto(site + article_url(project, edited))
 
@@ -127,7 +155,7 @@ def measure_livereload(count: int, saves: int, folder: Path) -> None:
         for number in range(saves):
             marker = f"salvataggio{number}verifica"
             text = original.replace("\n\n", f"\n\nControllo {marker}. ", 1)
-            latencies.append(timed_save(page, edited, text, marker))
+            latencies.append(timed_save(listening, edited, text, marker))
         shown = ", ".join(f"{seconds:.2f}" for seconds in latencies)
         print(
             f"  body edit of one article, median of {saves}:"
@@ -137,7 +165,7 @@ def measure_livereload(count: int, saves: int, folder: Path) -> None:
         page.goto(site)
         marker = "nuovanotiziaverifica"
         added = edited.with_name("99999.md")
-        seconds = timed_save(page, added, new_article(marker), marker)
+        seconds = timed_save(listening, added, new_article(marker), marker)
         print(f"  new article, on the home page: {seconds:.2f} s")
 
         entity = mentioned_entity(project, original)
@@ -146,7 +174,7 @@ def measure_livereload(count: int, saves: int, folder: Path) -> None:
         registry = project / "content" / "entities.yml"
         entry = {"kind": entity["kind"], "description": f"Voce {marker}."}
         text = json.dumps({entity["name"]: entry}, ensure_ascii=False)  # JSON is YAML
-        seconds = timed_save(page, registry, text, marker)
+        seconds = timed_save(listening, registry, text, marker)
         print(f"  registry edit, on the entity's page: {seconds:.2f} s")
         browser.close()
 

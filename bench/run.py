@@ -107,14 +107,15 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return sizes.get("Rss", 0), sizes.get("Pss", 0)
 
 
-def timed(command: list[str], inside: str, cwd: Path | None = None) -> Run:
+def timed(command: list[str], inside: str, unit: float = 1.0) -> Run:
     """Run a command, timing it from outside and sampling its memory; `inside`
-    is a pattern finding the build's own time (seconds) in what it prints."""
+    is a pattern finding the build's own time in what it prints, in `unit`
+    seconds."""
     # Wide lines: Pelican's console wraps its closing line at 80 columns.
     env = {**os.environ, "COLUMNS": "400"}
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     with TreeMemory(process.pid) as memory:
         printed, _ = process.communicate()
@@ -163,7 +164,7 @@ class Contestants:
             command = [str(hugo_binary()), "--source", str(self.hugo_site)]
             command += ["--contentDir", str(self.corpora["hugo"])]
             command += ["--destination", str(output), "--cacheDir", str(cache)]
-            return timed(command, r"Total in (\d+) ms")
+            return timed(command, r"Total in (\d+) ms", unit=0.001)
         if kind.startswith("plain"):
             settings, corpus = HERE / "plainconf.py", self.corpora["tags"]
         else:
@@ -175,7 +176,7 @@ class Contestants:
             command += ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
         elif kind in ("rassegna", "baseline") and os.environ.get(WITHOUT_SEARCH):
             command += ["-e", "RASSEGNA_SEARCH_BUNDLE=null"]
-        return timed(command, r"in\s+([\d.]+)\s+seconds\.")
+        return timed(command, r"Done: Processed [^\n]*? in ([\d.]+) seconds\.")
 
     def hugo_terms(self) -> dict[str, tuple[int, int]]:
         """Per taxonomy, how many term pages and term feeds Hugo wrote."""
