@@ -207,6 +207,21 @@ def _filters(folder: Path, body: str) -> dict:
     return {"shout": module.shout}
 
 
+def test_sameas_compares_the_objects_a_template_reaches(tmp_path):
+    theme = theme_with(
+        tmp_path,
+        "{% for other in articles %}{% if other is sameas article %}"
+        "<p class=self>{{ other.title }}</p>{% endif %}{% endfor %}",
+    )
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    site = rebuild_equals_clean(
+        tmp_path, content, edit_title, settings=lambda: {"THEME": str(theme)}
+    )
+    assert "<p class=self>Primo</p>" in site.read("2025/01/primo/index.html")
+    assert "<p class=self>" not in site.read("index.html")
+
+
 def test_a_changed_filter_function_renders_its_pages_again(tmp_path):
     theme = theme_with(tmp_path, "<p>{{ SITENAME|shout }}</p>")
     content = tmp_path / "content"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 SOURCE_LANGUAGE = "it"
 
@@ -38,6 +40,30 @@ def install_translations(generator) -> None:
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     language = generator.settings.get("DEFAULT_LANG", SOURCE_LANGUAGE)
-    env.install_gettext_translations(
-        translations_for(generator.settings["THEME"], language), newstyle=True
-    )
+    translations = translations_for(generator.settings["THEME"], language)
+    env.install_gettext_translations(translations, newstyle=True)
+    # Jinja's new-style callables take the whole context, which Jinja copies
+    # for every call inside a loop or block (a third of a page's rendering);
+    # these do the same with only the evaluation context they need.
+    gettext_ = _new_style(translations.gettext)
+    env.globals.update(_=gettext_, gettext=gettext_)
+    env.globals["ngettext"] = _new_style_plural(translations.ngettext)
+
+
+def _new_style(translate):
+    @pass_eval_context
+    def gettext_(eval_ctx, string: str, **variables) -> str:
+        text = translate(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    return gettext_
+
+
+def _new_style_plural(translate):
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, number: int, **variables):
+        variables.setdefault("num", number)
+        text = translate(singular, plural, number)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    return ngettext

@@ -176,6 +176,9 @@ def _file_digest(path: str, _memo={}) -> str:  # noqa: B006 - a per-process memo
     return _memo[path]
 
 
+_CODE = (types.FunctionType, types.MethodType, partial, type, types.ModuleType)
+
+
 class Fingerprints:
     """Deep fingerprints of values, memoised for one build's check or render."""
 
@@ -196,8 +199,12 @@ class Fingerprints:
         if key in self._memo:
             return self._memo[key]
         if key in self._stack:
-            # A digest of a cycle would depend on where the walk entered it,
-            # and a memoised part could leave out what changed: render.
+            if isinstance(value, _CODE):
+                # Code that refers back to itself (recursion): each function
+                # is already fingerprinted by its own code and module source.
+                return "cycle:" + getattr(value, "__qualname__", "")
+            # A digest of a cycle through data would depend on where the walk
+            # entered it, and a memoised part could miss what changed: render.
             raise Unsure("cycle through " + type(value).__qualname__)
         self._stack.add(key)
         try:
@@ -764,6 +771,18 @@ def _from_jinja(function) -> bool:
     return module.split(".")[0] in ("jinja2", "builtins")
 
 
+def _same_object(value, other) -> bool:
+    """Jinja's `is sameas`, on the objects themselves. Which object a path
+    leads to is not recorded, so a page that asks is rendered on every build."""
+    if _active is not None and Watched in (type(value), type(other)):
+        _active.unsure = True
+    return _unwatched(value) is _unwatched(other)
+
+
+def _unwatched(value):
+    return value._value if type(value) is Watched else value
+
+
 def _unwrapping(function):
     """A filter or test from outside Jinja gets plain values, recorded whole."""
 
@@ -809,6 +828,7 @@ def watch(environment) -> None:
 
     environment.getattr = getattr_
     environment.getitem = getitem
+    environment.tests["sameas"] = _same_object
     for table in (environment.filters, environment.tests):
         for name, function in list(table.items()):
             if not _from_jinja(function):
@@ -839,21 +859,23 @@ class Replay:
         if known is not None and known[0] is value and known[1] is shape:
             return known[2]
         fingerprints = []
-        for entry in shape:
-            if entry[0] == "o":
-                child = _walk(value, entry[1])
+        append = fingerprints.append
+        for tag, path, third in shape:
+            if tag == "o":
+                child = _walk(value, path)
                 if child is MISSING:
-                    raise LookupError(entry[1])
-                fingerprints.append(self._node(child, entry[2], siteurl))
-                continue
-            _, path, kind = entry
-            if kind == "d":
-                fingerprints.append(self._described(value, path))
+                    raise LookupError(path)
+                append(self._node(child, third, siteurl))
+            elif third == "v":  # the common read, inlined: a leaf value
+                found = _walk(value, path)
+                append(b"\x00missing" if found is MISSING else _leaf_bytes(found))
+            elif third == "d":
+                append(self._described(value, path))
             else:
                 found = _walk(value, path)
-                if found is MISSING and kind != "v":
+                if found is MISSING:
                     raise LookupError(path)
-                fingerprints.append(read_fingerprint(found, kind, self.fingerprints))
+                append(read_fingerprint(found, third, self.fingerprints))
         digest = _hash(fingerprints)
         self._nodes[key] = (value, shape, digest)
         return digest
@@ -876,5 +898,16 @@ def _walk(value, path: tuple):
     for how in path:
         if value is MISSING:
             break
+        kind = how[0]
+        # The two common steps inlined: `value.name`, and a name in the context.
+        if kind == "a":
+            try:
+                value = getattr(value, how[1])
+                continue
+            except AttributeError:
+                pass
+        elif kind == "r":
+            value = value.get(how[1], MISSING)
+            continue
         value = step(value, how)
     return value

@@ -23,7 +23,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-from collections import ChainMap
 from pathlib import Path
 from typing import NamedTuple
 
@@ -398,7 +397,8 @@ def _replay(job: Job, replay: reads.Replay, shape) -> bytes | None:
     if job.feed is not None:
         roots = {"elements": job.feed["elements"]}
     else:
-        roots = ChainMap(job.local, job.template.globals)
+        # As Jinja's new_context makes a template's parent: globals, then the page's.
+        roots = {**job.template.globals, **job.local}
     digest = replay.digest(roots, shape, job.local.get("localsiteurl"))
     return None if digest is None else _digest(job, digest)
 
