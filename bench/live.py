@@ -1,5 +1,6 @@
 """Save-to-reload latency of `invoke livereload` (bench/run.py --live): the time
-from writing a file to the moment a headless Chromium shows the new text.
+from writing a file to the moment a headless Chromium shows the new text; and, as
+the anchor, of `hugo server` on the same articles (bench/hugo/).
 
 livereload runs on the benchmark corpus in a project folder of its own: tasks.py
 builds content/ into output/ beside itself, so the folder holds a copy of tasks.py
@@ -11,12 +12,14 @@ own output/ is never touched.
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,6 +32,9 @@ CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT = 1800
 # One save, however slow its rebuild, is given up after this.
 SAVE_TIMEOUT_MS = 300_000
+# A page registers with livereload's server once loaded; the server is busy only
+# while it builds.
+REGISTER_TIMEOUT = 300
 OWN = {"content", "output", "cache", "tasks.py"}
 
 
@@ -51,13 +57,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def livereload(project: Path, port: int, log: Path):
-    """`invoke livereload` in `project`, stopped with its builds afterwards."""
-    command = [sys.executable, "-m", "invoke", "livereload", "--port", str(port)]
+def serving(command: list[str], cwd: Path, port: int, log: Path):
+    """A preview server, from its start until it answers (its first build
+    included), stopped with its builds afterwards."""
     with log.open("wb") as sink:
         server = subprocess.Popen(
             command,
-            cwd=project,
+            cwd=cwd,
             stdout=sink,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as one
@@ -66,7 +72,7 @@ def livereload(project: Path, port: int, log: Path):
         start = time.perf_counter()
         while not answers(f"http://localhost:{port}/"):
             if server.poll() is not None or time.perf_counter() - start > START_TIMEOUT:
-                sys.exit(f"invoke livereload did not start:\n{log.read_text()[-4000:]}")
+                sys.exit(f"{command[0]} did not start:\n{log.read_text()[-4000:]}")
             time.sleep(0.5)  # waiting for the first build, not a measurement
         print(f"  first build and start: {time.perf_counter() - start:.1f} s")
         yield
@@ -115,8 +121,22 @@ class Listening:
 
     def wait(self) -> None:
         # Short waits let Playwright deliver the page's events; not a measurement.
+        deadline = time.perf_counter() + REGISTER_TIMEOUT
         while not self.ready:
+            if time.perf_counter() > deadline:
+                sys.exit(f"{self.page.url} never registered with livereload's server")
             self.page.wait_for_timeout(10)
+
+
+def save(path: Path, text: str) -> None:
+    """Write the file whole at once, as an editor saves by renaming: a watcher
+    that saw it truncated would build, and reload for, an empty article. The
+    draft is written outside the watched folders (in the temporary folder that
+    holds the corpus too): Hugo rebuilds for any file it sees appear."""
+    handle, draft = tempfile.mkstemp(suffix=".saving")
+    with os.fdopen(handle, "w", encoding="utf-8") as sink:
+        sink.write(text)
+    os.replace(draft, path)
 
 
 def timed_save(listening: Listening, path: Path, text: str, marker: str) -> float:
@@ -124,59 +144,99 @@ def timed_save(listening: Listening, path: Path, text: str, marker: str) -> floa
     listening.wait()
     page = listening.page
     start = time.perf_counter()
-    path.write_text(text, encoding="utf-8")
+    save(path, text)
     until_shown(page, marker)
     return time.perf_counter() - start
 
 
-def measure_livereload(count: int, saves: int, folder: Path) -> None:
+def body_edits(listening: Listening, url: str, path: Path, saves: int) -> None:
+    """Open `url`, then change the body of `path` `saves` times, each time
+    until the page shows it; print the median and every value."""
+    listening.page.goto(url)
+    original = path.read_text(encoding="utf-8")
+    latencies = []
+    for number in range(saves):
+        marker = f"salvataggio{number}verifica"
+        text = original.replace("\n\n", f"\n\nControllo {marker}. ", 1)
+        latencies.append(timed_save(listening, path, text, marker))
+    shown = ", ".join(f"{seconds:.2f}" for seconds in latencies)
+    print(
+        f"  body edit of one article, median of {saves}:"
+        f" {statistics.median(latencies):.2f} s ({shown})"
+    )
+
+
+@contextlib.contextmanager
+def browser_tab():
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        # Without the cache: a page saved twice within one second would be
+        # revalidated by its Last-Modified time, whole seconds, and found fresh.
+        devtools = page.context.new_cdp_session(page)
+        devtools.send("Network.enable")
+        devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        try:
+            yield Listening(page)
+        finally:
+            browser.close()
+
+
+def measure_livereload(count: int, saves: int, folder: Path) -> None:
     print(f"\n{count} articles, invoke livereload, save to reload in headless Chromium")
     project = project_folder(folder, count)
     articles = sorted((project / "content" / "notizie").glob("*.md"))
     edited = articles[len(articles) // 2]
     original = edited.read_text(encoding="utf-8")
     port = free_port()
+    command = [sys.executable, "-m", "invoke", "livereload", "--port", str(port)]
     with (
-        livereload(project, port, folder / "livereload.log"),
-        sync_playwright() as playwright,
+        serving(command, project, port, folder / "livereload.log"),
+        browser_tab() as listening,
     ):
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        listening = Listening(page)
         site = f"http://localhost:{port}/"
-        page.goto(site + article_url(project, edited))
+        body_edits(listening, site + article_url(project, edited), edited, saves)
 
-        latencies = []
-        for number in range(saves):
-            marker = f"salvataggio{number}verifica"
-            text = original.replace("\n\n", f"\n\nControllo {marker}. ", 1)
-            latencies.append(timed_save(listening, edited, text, marker))
-        shown = ", ".join(f"{seconds:.2f}" for seconds in latencies)
-        print(
-            f"  body edit of one article, median of {saves}:"
-            f" {statistics.median(latencies):.2f} s ({shown})"
-        )
-
-        page.goto(site)
+        listening.page.goto(site)
         marker = "nuovanotiziaverifica"
         added = edited.with_name("99999.md")
         seconds = timed_save(listening, added, new_article(marker), marker)
         print(f"  new article, on the home page: {seconds:.2f} s")
 
         entity = mentioned_entity(project, original)
-        page.goto(site + entity["url"])
+        listening.page.goto(site + entity["url"])
         marker = "registroverifica"
         registry = project / "content" / "entities.yml"
         entry = {"kind": entity["kind"], "description": f"Voce {marker}."}
         text = json.dumps({entity["name"]: entry}, ensure_ascii=False)  # JSON is YAML
         seconds = timed_save(listening, registry, text, marker)
         print(f"  registry edit, on the entity's page: {seconds:.2f} s")
-        browser.close()
+
+
+def measure_hugo_server(count: int, saves: int, folder: Path, hugo: Path) -> None:
+    """The same body edits in `hugo server` (its defaults: pages in memory, fast
+    render mode) on the corpus's Hugo flavour."""
+    print(f"\n{count} articles, hugo server, save to reload in headless Chromium")
+    site_folder, content = folder / "hugo-site", folder / "hugo-content"
+    shutil.copytree(Path(__file__).parent / "hugo", site_folder)
+    write_corpus(count, content, "hugo")
+    edited = sorted((content / "notizie").glob("*.md"))[count // 2]
+    port = free_port()
+    command = [str(hugo), "server", "--source", str(site_folder)]
+    command += ["--contentDir", str(content), "--port", str(port)]
+    command += ["--cacheDir", str(folder / "hugo-cache")]
+    with (
+        serving(command, site_folder, port, folder / "hugo.log"),
+        browser_tab() as listening,
+    ):
+        when = re.search(r"^date: (\d{4})-(\d{2})", edited.read_text("utf-8"), re.M)
+        url = f"http://localhost:{port}/{when[1]}/{when[2]}/notizia-{edited.stem}/"
+        body_edits(listening, url, edited, saves)
 
 
 def article_url(project: Path, source: Path) -> str:

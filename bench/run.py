@@ -143,8 +143,15 @@ def hugo_binary() -> Path:
 class Contestants:
     """The commands that build one corpus, each in its own output and cache."""
 
-    def __init__(self, work: Path, corpora: dict, baseline: Path | None):
+    def __init__(
+        self,
+        work: Path,
+        corpora: dict[str, Path],
+        baseline: Path | None = None,
+        without_search: bool = False,
+    ):
         self.work, self.corpora, self.baseline = work, corpora, baseline
+        self.without_search = without_search
         # Hugo writes a lock file into its site's folder: it builds a copy.
         self.hugo_site = work / "hugo-site"
         shutil.copytree(HERE / "hugo", self.hugo_site)
@@ -165,17 +172,16 @@ class Contestants:
             command += ["--contentDir", str(self.corpora["hugo"])]
             command += ["--destination", str(output), "--cacheDir", str(cache)]
             return timed(command, r"Total in (\d+) ms", unit=0.001)
-        if kind.startswith("plain"):
-            settings, corpus = HERE / "plainconf.py", self.corpora["tags"]
-        else:
+        settings, corpus, extra = HERE / "plainconf.py", self.corpora["tags"], []
+        if kind == "plain-cached":
+            extra = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
+        elif kind in ("rassegna", "baseline"):
             project = self.baseline if kind == "baseline" else ROOT
             settings, corpus = project / "pelicanconf.py", self.corpora["rassegna"]
+            if self.without_search:
+                extra = ["-e", "RASSEGNA_SEARCH_BUNDLE=null"]
         command = [str(BIN / "pelican"), str(corpus), "-s", str(settings)]
-        command += ["-o", str(output), "--cache-path", str(cache)]
-        if kind == "plain-cached":
-            command += ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
-        elif kind in ("rassegna", "baseline") and os.environ.get(WITHOUT_SEARCH):
-            command += ["-e", "RASSEGNA_SEARCH_BUNDLE=null"]
+        command += ["-o", str(output), "--cache-path", str(cache), *extra]
         return timed(command, r"Done: Processed [^\n]*? in ([\d.]+) seconds\.")
 
     def hugo_terms(self) -> dict[str, tuple[int, int]]:
@@ -188,9 +194,6 @@ class Contestants:
             )
             for taxonomy in ("tags", "categories")
         }
-
-
-WITHOUT_SEARCH = "RASSEGNA_BENCH_WITHOUT_SEARCH"
 
 
 def edit_once(content: Path, round_number: int) -> None:
@@ -240,20 +243,26 @@ NAMES = {
 }
 
 
-def write_corpora(count: int, work: Path, flavours: tuple[str, ...]) -> dict:
+def write_corpora(
+    count: int, work: Path, flavours: tuple[str, ...]
+) -> tuple[dict[str, Path], int]:
+    """The corpus in each flavour, and how many entities it mentions."""
     corpora = {flavour: work / f"corpus-{flavour}" for flavour in flavours}
-    entities = set()
     for flavour, folder in corpora.items():
         entities = write_corpus(count, folder, flavour)
-    corpora["entities"] = len(entities)
-    return corpora
+    return corpora, len(entities)
 
 
 def bench_size(
-    count: int, rounds: int, work: Path, baseline: Path | None, label: str
+    count: int,
+    rounds: int,
+    work: Path,
+    baseline: Path | None,
+    label: str,
+    without_search: bool,
 ) -> float:
-    corpora = write_corpora(count, work, ("rassegna", "tags", "hugo"))
-    contestants = Contestants(work, corpora, baseline)
+    corpora, entities = write_corpora(count, work, ("rassegna", "tags", "hugo"))
+    contestants = Contestants(work, corpora, baseline, without_search)
     ours = ["rassegna", "baseline"] if baseline else ["rassegna"]
     kinds = ["plain", *ours, "hugo"]
     cold = {kind: [] for kind in kinds}
@@ -307,7 +316,7 @@ def bench_size(
     (tag_pages, tag_feeds), (topic_pages, topic_feeds) = terms.values()
     print(
         f"  Hugo wrote {tag_pages} tag pages and {tag_feeds} tag feeds for the"
-        f" {corpora['entities']} entities, {topic_pages} category pages and"
+        f" {entities} entities, {topic_pages} category pages and"
         f" {topic_feeds} category feeds for the {len(CATEGORIES)} topics"
     )
     if baseline:
@@ -325,14 +334,14 @@ def bench_size(
     return mine
 
 
-def growth(counts: list[int], rounds: int, folder: Path) -> None:
+def growth(counts: list[int], rounds: int, folder: Path, without_search: bool) -> None:
     """Rassegna alone, cold, at each size; the largest against the smallest."""
     results = {}
     for count in counts:
         work = folder / f"n{count}"
         work.mkdir()
-        corpora = write_corpora(count, work, ("rassegna",))
-        contestants = Contestants(work, corpora, None)
+        corpora, _ = write_corpora(count, work, ("rassegna",))
+        contestants = Contestants(work, corpora, without_search=without_search)
         runs = [contestants.build("rassegna", fresh=True) for _ in range(rounds)]
         results[count] = runs
         print(
@@ -388,18 +397,19 @@ def main() -> None:
         "--saves", type=int, default=10, help="body edits timed by --live (default 10)"
     )
     args = parser.parse_args()
-    if args.without_search:
-        os.environ[WITHOUT_SEARCH] = "1"
     if args.live:
-        from live import measure_livereload
+        from live import measure_hugo_server, measure_livereload
 
         for count in args.articles or [8000]:
             with tempfile.TemporaryDirectory(prefix="rassegna-live-") as folder:
                 measure_livereload(count, args.saves, Path(folder))
+            with tempfile.TemporaryDirectory(prefix="rassegna-live-") as folder:
+                measure_hugo_server(count, args.saves, Path(folder), hugo_binary())
         return
     if args.growth:
         with tempfile.TemporaryDirectory(prefix="rassegna-growth-") as folder:
-            growth(args.articles or [8000, 32000], args.rounds, Path(folder))
+            sizes = args.articles or [8000, 32000]
+            growth(sizes, args.rounds, Path(folder), args.without_search)
         return
     colds = {}
     with (
@@ -415,7 +425,9 @@ def main() -> None:
         for count in args.articles or [2000, 8000]:
             work = Path(folder) / f"n{count}"
             work.mkdir()
-            colds[count] = bench_size(count, args.rounds, work, baseline, label)
+            colds[count] = bench_size(
+                count, args.rounds, work, baseline, label, args.without_search
+            )
             shutil.rmtree(work)
     if len(colds) > 1:
         (small, small_time), *_, (large, large_time) = sorted(colds.items())
