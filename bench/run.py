@@ -21,7 +21,8 @@ memory of the whole command with its worker processes.
 more contestant, and prints the ratios of this checkout to it: on a shared, noisy
 machine a change is compared with its baseline within one invocation. --growth
 builds Rassegna alone and compares the largest size with the smallest. --live
-measures save-to-reload latency in `invoke livereload` (bench/live.py).
+measures save-to-reload latency in `invoke livereload`, and in `hugo server` as
+its anchor (bench/live.py).
 """
 
 import argparse
