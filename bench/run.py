@@ -173,14 +173,15 @@ class Contestants:
             command += ["--contentDir", str(self.corpora["hugo"])]
             command += ["--destination", str(output), "--cacheDir", str(cache)]
             return timed(command, r"Total in (\d+) ms", unit=0.001)
-        settings, corpus, extra = HERE / "plainconf.py", self.corpora["tags"], []
-        if kind == "plain-cached":
-            extra = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
-        elif kind in ("rassegna", "baseline"):
+        if kind in ("rassegna", "baseline"):
             project = self.baseline if kind == "baseline" else ROOT
             settings, corpus = project / "pelicanconf.py", self.corpora["rassegna"]
-            if self.without_search:
-                extra = ["-e", "RASSEGNA_SEARCH_BUNDLE=null"]
+            extra = ["-e", "RASSEGNA_SEARCH_BUNDLE=null"] if self.without_search else []
+        else:
+            settings, corpus = HERE / "plainconf.py", self.corpora["tags"]
+            extra = []
+            if kind == "plain-cached":
+                extra = ["-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"]
         command = [str(BIN / "pelican"), str(corpus), "-s", str(settings)]
         command += ["-o", str(output), "--cache-path", str(cache), *extra]
         return timed(command, r"Done: Processed [^\n]*? in ([\d.]+) seconds\.")
