@@ -350,7 +350,8 @@ def growth(counts: list[int], rounds: int, folder: Path, without_search: bool) -
             f"{count} articles, Rassegna cold, median of {rounds}:"
             f" wall {median(runs):.2f} s, inside {median(runs, 'inside'):.2f} s,"
             f" peak memory whole tree (PSS) {max(r.tree_mb for r in runs):.0f} MB,"
-            f" main {max(r.main_mb for r in runs):.0f} MB",
+            f" main {max(r.main_mb for r in runs):.0f} MB,"
+            f" largest worker {max(r.worker_mb for r in runs):.0f} MB",
             flush=True,
         )
         shutil.rmtree(work)
