@@ -198,22 +198,30 @@ def test_reader_walks_from_home_to_a_related_article(static_site, browser, width
         "request",
         lambda r: r.url.startswith(static_site) or problems.append("request " + r.url),
     )
+    # Every step waits for its address and its heading (Playwright retries them
+    # until they hold), never for a fixed time.
+    expect = sync_api.expect
     page.goto(static_site)
     page.locator(".digest-item h2 a", has_text="Kim Jong Un a Putin").click()
+    page.wait_for_url("**/" + ARTICLE)
     page.locator(".entities a", has_text="Kim Jong Un").click()
     page.wait_for_url("**/entita/kim-jong-un/")
-    assert page.locator(".kind").inner_text() == "Persona"
+    expect(page.locator("h1")).to_have_text("Kim Jong Un")
+    expect(page.locator(".kind")).to_have_text("Persona")
     page.locator("a.home-country").click()
     page.wait_for_url("**/paesi/corea-del-nord/")
-    assert page.locator("h1").inner_text() == "Corea del Nord"
+    expect(page.locator("h1")).to_have_text("Corea del Nord")
     page.locator("section h2 a").first.click()
     page.wait_for_url("**/temi/*/")
     seed = page.locator(".articles .article-title", has_text="Kim Jong Un a Putin")
     seed.first.click()
+    page.wait_for_url("**/" + ARTICLE)
     related = page.locator(".related a").first
     title = related.inner_text()
+    target = related.evaluate("a => a.href")  # the absolute address
     related.click()
-    assert page.locator("h1").inner_text() == title
+    page.wait_for_url(target)
+    expect(page.locator("h1")).to_have_text(title)
     # Nothing is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert problems == []

@@ -119,6 +119,53 @@ def test_an_entity_page_shows_its_mentions_by_month(site):
     assert heights == [timeline.HEIGHT / 2, timeline.HEIGHT]
 
 
+def test_the_pictures_speak_the_sites_language(tmp_path):
+    """Every word a reader or a screen reader gets from a map or a timeline
+    comes from the catalog of DEFAULT_LANG, month names from CLDR."""
+    site = build_site(tmp_path, ARTICLES, DEFAULT_LANG="en")
+    figure = site.html("paesi/index.html").select_one("figure.picture-map")
+    title, description = _svg_names(figure.svg)
+    assert title == "Map of stories by country"
+    assert description.startswith("3 countries have stories in the digest:")
+    names = sorted(a.title.get_text() for a in figure.svg.find_all("a"))
+    assert names == ["Andorra: 1 story", "Germania: 2 stories", "Russia: 3 stories"]
+    assert figure.select_one(".pic-legend")["aria-label"] == "Key"
+    legend = [li.get_text(" ", strip=True) for li in figure.select(".pic-legend li")]
+    assert legend[0] == "1 story" and legend[-1] == "3 stories"
+    assert figure.summary.get_text() == "The map as a table"
+    assert [th.get_text() for th in figure.select("th")] == ["Country", "News"]
+
+    country = site.html("paesi/germania/index.html")
+    title, description = _svg_names(country.select_one(".picture-locator svg"))
+    assert title == "Germania on the map"
+    assert description == "The map shows Germania, in red, among its neighbours."
+
+    figure = site.html("entita/russia/index.html").select_one(".picture-timeline")
+    title, description = _svg_names(figure.svg)
+    assert title == "Stories by month"
+    assert description == (
+        "3 stories from April 2024 to March 2025; the busiest month is"
+        " March 2025, with 2."
+    )
+    assert figure.summary.get_text() == "Stories by month as a table"
+    assert [th.get_text() for th in figure.select("th")] == ["Month", "News"]
+    assert figure.select("tbody td")[-2].get_text() == "March 2025"
+    one_month = build_site(
+        tmp_path / "one", {"a.md": ARTICLES["a.md"]}, DEFAULT_LANG="en"
+    ).html("entita/andorra/index.html")
+    _, description = _svg_names(one_month.select_one(".picture-timeline svg"))
+    assert description == (
+        "1 story from February 2024 to January 2025; the busiest month is"
+        " January 2025, with 1."
+    )
+    # Nothing Italian is left in any picture of the English site.
+    for name in ("paesi/index.html", "paesi/russia/index.html"):
+        for figure in site.html(name).select("figure.picture"):
+            words = figure.get_text(" ").lower()
+            for italian in ("notizi", "mappa", "mese", "paes", "tabella"):
+                assert italian not in words, (name, italian)
+
+
 def test_pictures_have_no_script_and_load_nothing(site):
     for name in (
         "paesi/index.html",

@@ -2,7 +2,11 @@
 the main country first, dates in words, pagination, singular and plural, and the
 English interface by one setting."""
 
+import datetime
+
+import pytest
 from conftest import article, build_site
+from rassegna.errors import BuildError
 
 REGISTRY = """
 Kim Jong Un:
@@ -46,6 +50,73 @@ def test_related_articles_rank_by_shared_entities_and_stay_put(make_site, tmp_pa
         "Kim a Mosca di nuovo",
         "Kim e Seul",
     ]
+
+
+def _recency_stories(days_back: int) -> dict[str, str]:
+    """An article and three candidates, dated from today minus `days_back`: A
+    shares a person and came out the day before; B shares the person and a
+    country, 200 days before; C shares only the country, the same day."""
+    day = datetime.date.today() - datetime.timedelta(days=days_back)
+
+    def dated(days_before: int) -> str:
+        return f"{day - datetime.timedelta(days=days_before)} 10:00"
+
+    return {
+        "x.md": article("Kim in visita", "**Kim Jong Un** e la **Russia**.", dated(1)),
+        "a.md": article("Kim parte", "**Kim Jong Un** lascia Pyongyang.", dated(2)),
+        "b.md": article("Kim e Mosca", "**Kim Jong Un** e la **Russia**.", dated(201)),
+        "c.md": article("Gas russo", "La **Russia** e il gas.", dated(1)),
+    }
+
+
+def test_recency_weighs_in_and_a_list_does_not_change_with_the_build_day(tmp_path):
+    # Recency adds up to 2 for the days between the two articles: A (person, 4,
+    # one day apart: 5.93) passes B (person and country, 5, 200 days apart); C's
+    # country and same day (3) stay below the threshold.
+    recent = build_site(tmp_path / "recent", _recency_stories(0), REGISTRY)
+    assert _titles(recent.html(_url(recent, "Kim in visita")), ".related a") == [
+        "Kim parte",
+        "Kim e Mosca",
+    ]
+    # The same stories as if built 400 days after they came out: what counts is
+    # the time between the articles, not their age, so nothing moves.
+    later = build_site(tmp_path / "later", _recency_stories(400), REGISTRY)
+    assert _titles(later.html(_url(later, "Kim in visita")), ".related a") == [
+        "Kim parte",
+        "Kim e Mosca",
+    ]
+    # Without the recency weight, shared entities alone decide.
+    plain = build_site(
+        tmp_path / "plain", _recency_stories(0), REGISTRY, RELATED_RECENCY_WEIGHT=0
+    )
+    assert _titles(plain.html(_url(plain, "Kim in visita")), ".related a") == [
+        "Kim e Mosca",
+        "Kim parte",
+    ]
+
+
+def test_a_shared_place_relates_stories_only_close_in_time(make_site):
+    # A place weighs 3: with recency it reaches the threshold of 4 only within
+    # 15 days (3 + 2 × (1 − 10/30) = 4.33; 3 + 2 × (1 − 20/30) = 3.67).
+    site = make_site(
+        {
+            "p.md": article("Mosca oggi", "A **Mosca** si vota.", "2025-03-31 10:00"),
+            "q.md": article("Mosca prima", "A **Mosca** piove.", "2025-03-21 10:00"),
+            "r.md": article("Mosca allora", "A **Mosca** nevica.", "2025-03-11 10:00"),
+        }
+    )
+    assert _titles(site.html(_url(site, "Mosca oggi")), ".related a") == ["Mosca prima"]
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [("RELATED_RECENCY_DAYS", 0), ("RELATED_RECENCY_WEIGHT", -1)],
+)
+def test_a_recency_setting_that_makes_no_sense_stops_the_build(
+    make_site, setting, value
+):
+    with pytest.raises(BuildError, match=setting):
+        make_site({"a.md": article("Uno", "**Mosca**.")}, **{setting: value})
 
 
 def test_previous_and_next_in_time_and_date_in_words(make_site):

@@ -1,7 +1,7 @@
-"""Lighthouse scores for a built site: serves the output folder on localhost and
-audits the home page, the newest article, the entity and the country with the
-most articles, the search page and the countries index with its map, in
-Debian's Chromium.
+"""Lighthouse scores for a built site: serves the output folder on localhost
+(text compressed, as static hosts send it) and audits the home page, the newest
+article, the entity and the country with the most articles, the search page and
+the countries index with its map, in Debian's Chromium.
 
     python tools/audit.py [OUTPUT] [--details]
 
@@ -12,6 +12,7 @@ per page, and with --details every audit that scored below 1.
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -26,9 +27,33 @@ CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
+# What a static host such as GitHub Pages sends compressed.
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """The output folder served as a static host serves it: text compressed
+    with gzip when the browser accepts it (Python's own server never
+    compresses, so Lighthouse would time pages no reader ever downloads)."""
+
     def log_message(self, format, *args):
         pass
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        accepts = self.headers.get("Accept-Encoding", "")
+        if not (path.suffix in COMPRESSED and path.is_file() and "gzip" in accepts):
+            return super().do_GET()  # also a folder's redirect to its "/" address
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
 
 
 def pages(output: Path) -> list[tuple[str, str]]:

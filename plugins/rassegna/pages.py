@@ -180,12 +180,7 @@ class DigestPagesGenerator(Generator):
             (a for topic in digest.topics for a in topic.articles),
             key=lambda a: (a.date, a.url),
         )
-        ranked = related.rank(
-            in_time,
-            conf.related_weights,
-            conf.related_threshold,
-            conf.related_limit_articles,
-        )
+        ranked = related.rank(in_time, conf)
         for index, article in enumerate(in_time):
             article.countries = main_country_first(article)
             article.entities_by_kind = entities_by_kind(article.entities)
@@ -297,6 +292,7 @@ class DigestPagesGenerator(Generator):
             self.settings["SITEURL"],
             digest,
             self.context.get("pages", []),
+            self.context.get("staticfiles", []),
         )
         if conf.json_save_as:
             self._write_json(writer, conf.json_save_as, entities_json(digest))

@@ -1,34 +1,55 @@
 """Related articles, ranked like Hugo's related content: each shared entity adds
-its kind's weight, a newer candidate scores a little more, and a candidate below
-the threshold is left out. The score reads only the two articles, so adding an
-unrelated article never changes a list; ties go to the newer article, then URL."""
+its kind's weight, a candidate published close to the article adds up to the
+recency weight, and a candidate whose score is below the threshold is left out.
 
+Recency is the time between the two articles' own dates, never their age on the
+day of the build (Hugo's date index works the same way), so a list built today
+and one built next year are the same list. Every term reads only the two
+articles, so adding an unrelated article never changes a list; ties go to the
+newer article, then the URL."""
+
+import heapq
 from collections import defaultdict
 
-
-def _score(shared, weights: dict) -> int:
-    return sum(weights.get(entity.kind, 0) for entity in shared)
+SECONDS_A_DAY = 86_400
 
 
-def rank(articles, weights: dict, threshold: int, limit: int) -> dict:
-    """id(article) → up to `limit` related articles, best first."""
+def closeness(apart_seconds: float, window_days: float) -> float:
+    """1 for two articles published at the same moment, falling in a straight
+    line to 0 when they are `window_days` apart, before or after."""
+    return max(0.0, 1.0 - abs(apart_seconds) / SECONDS_A_DAY / window_days)
+
+
+def rank(articles, conf) -> dict:
+    """id(article) → up to RELATED_LIMIT related articles, best first. A
+    candidate must share at least one entity; recency alone relates nothing.
+    Each article adds its entities' weights to the articles that share them
+    (an index from entity to articles), so the work grows with the pairs that
+    share something, not with every pair."""
+    weights = conf.related_weights
+    recency_weight = conf.related_recency_weight
+    stamps = [article.date.timestamp() for article in articles]
     readers_of = defaultdict(list)
-    for article in articles:
+    for index, article in enumerate(articles):
         for entity in article.entities:
-            readers_of[id(entity)].append(article)
+            readers_of[id(entity)].append(index)
     related = {}
-    for article in articles:
-        shared = defaultdict(list)
+    for index, article in enumerate(articles):
+        by_kind: dict[int, float] = {}
         for entity in article.entities:
+            weight = weights.get(entity.kind, 0)
             for other in readers_of[id(entity)]:
-                if other is not article:
-                    shared[id(other)].append((other, entity))
+                if other != index:
+                    by_kind[other] = by_kind.get(other, 0) + weight
         scored = []
-        for pairs in shared.values():
-            other = pairs[0][0]
-            score = _score([entity for _, entity in pairs], weights)
-            if score >= threshold:
-                scored.append((-score, -other.date.timestamp(), other.url, other))
-        scored.sort(key=lambda item: item[:3])
-        related[id(article)] = [item[3] for item in scored[:limit]]
+        for other, weighed in by_kind.items():
+            if weighed + recency_weight < conf.related_threshold:
+                continue  # not even a same-moment story would reach it
+            total = weighed + recency_weight * closeness(
+                stamps[index] - stamps[other], conf.related_recency_days
+            )
+            if total >= conf.related_threshold:
+                scored.append((-total, -stamps[other], articles[other].url, other))
+        best = heapq.nsmallest(conf.related_limit_articles, scored)
+        related[id(article)] = [articles[item[3]] for item in best]
     return related

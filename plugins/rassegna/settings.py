@@ -3,6 +3,8 @@
 import os
 from dataclasses import dataclass
 
+from .errors import BuildError
+
 DEFAULTS = {
     "RASSEGNA_TYPOGRIFY": False,
     # Processes for reading and writing; None: one per core this build may use.
@@ -46,7 +48,10 @@ DEFAULTS = {
     # None: no search index.
     "RASSEGNA_SEARCH_BUNDLE": "pagefind",
     # Related articles (related.py): the weight one shared entity of each kind
-    # adds, the score an article needs to be listed, and how many are listed.
+    # adds; what a candidate published at the same time as the article adds,
+    # falling in a straight line to nothing RELATED_RECENCY_DAYS apart (the days
+    # between the two articles, not their age: a list does not change with the
+    # day of the build); the score a candidate needs; how many are listed.
     "RELATED_WEIGHTS": {
         "person": 4,
         "organization": 3,
@@ -55,6 +60,8 @@ DEFAULTS = {
         "concept": 2,
         "other": 1,
     },
+    "RELATED_RECENCY_WEIGHT": 2,
+    "RELATED_RECENCY_DAYS": 30,
     "RELATED_THRESHOLD": 4,
     "RELATED_LIMIT": 5,
 }
@@ -92,6 +99,8 @@ class EntitySettings:
     json_save_as: str | None
     search_bundle: str | None
     related_weights: dict
+    related_recency_weight: float
+    related_recency_days: float
     related_threshold: int
     related_limit_articles: int
 
@@ -123,6 +132,21 @@ def read(settings: dict) -> EntitySettings:
     values["languages"] = tuple(values["languages"])
     values["iframe_hosts"] = frozenset(h.lower() for h in values["iframe_hosts"])
     values["metadata_keys"] = frozenset(k.lower() for k in values["metadata_keys"])
+    _check_recency(values["related_recency_weight"], values["related_recency_days"])
     if values["processes"] is None:
         values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)
+
+
+def _check_recency(weight, days) -> None:
+    """A window of no days would divide by zero, a negative weight would push
+    recent stories down: both are mistakes worth stopping the build for."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        raise BuildError(
+            f"RELATED_RECENCY_WEIGHT is {weight!r}: a number, 0 or more "
+            "(0 ranks related articles by shared entities alone)"
+        )
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or days <= 0:
+        raise BuildError(
+            f"RELATED_RECENCY_DAYS is {days!r}: a number of days greater than 0"
+        )
