@@ -1,16 +1,20 @@
 """Write a deterministic synthetic news corpus: N Italian-like articles of about
 650 words with 8–15 bold entities each, drawn from a pool of 600 entities.
 
-    python bench/corpus.py 2000 /tmp/corpus            # bold entities only
-    python bench/corpus.py 2000 /tmp/corpus --tags     # the same, plus Tags: metadata
+    python bench/corpus.py 2000 /tmp/corpus                # Rassegna: bold entities
+    python bench/corpus.py 2000 /tmp/corpus --flavour tags # plus Tags: metadata
+    python bench/corpus.py 2000 /tmp/corpus --flavour hugo # Hugo content
 
-The same seed and N always give the same files, byte for byte. With --tags every
-article also lists its entities as Pelican tags, for plain Pelican to build an
-equivalent taxonomy.
+The same seed and N always give the same articles, byte for byte in each flavour.
+The flavours differ only in how the metadata is written: `tags` also lists every
+article's entities as Pelican tags, for plain Pelican to build an equivalent
+taxonomy; `hugo` writes the metadata as YAML front matter with the entities as
+`tags` and the topic as `categories`, for the Hugo site in bench/hugo/.
 """
 
 import argparse
 import datetime
+import json
 import random
 from pathlib import Path
 
@@ -74,7 +78,13 @@ def sentence(rng: random.Random, length: int) -> str:
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 
-def article(rng: random.Random, number: int, pool: list[str], tags: bool) -> str:
+FLAVOURS = ("rassegna", "tags", "hugo")
+
+
+def article(
+    rng: random.Random, number: int, pool: list[str], flavour: str
+) -> tuple[str, list[str]]:
+    """One article's file text, and the entities it mentions."""
     when = datetime.datetime(2024, 1, 1, 7) + datetime.timedelta(
         days=number // 10, minutes=67 * (number % 10)
     )
@@ -90,39 +100,58 @@ def article(rng: random.Random, number: int, pool: list[str], tags: bool) -> str
         paragraph = index % len(paragraphs)
         paragraphs[paragraph] += f" Lo conferma anche **{name}**."
     title = f"{sentence(rng, 7)[:-1]} ({number})"
+    category = rng.choice(CATEGORIES)
+    body = "\n\n".join(paragraphs) + "\n"
+    if flavour == "hugo":
+        # JSON strings and lists are valid YAML, quoted safely whatever they hold.
+        lines = [
+            "---",
+            f"title: {json.dumps(title, ensure_ascii=False)}",
+            f"date: {when:%Y-%m-%dT%H:%M:%S}",
+            f"slug: notizia-{number:05d}",
+            f"categories: {json.dumps([category], ensure_ascii=False)}",
+            f"tags: {json.dumps(mentions, ensure_ascii=False)}",
+            "---",
+        ]
+        return "\n".join(lines) + "\n\n" + body, mentions
     lines = [
         f"Title: {title}",
         f"Date: {when:%Y-%m-%d %H:%M}",
-        f"Category: {rng.choice(CATEGORIES)}",
+        f"Category: {category}",
         f"Slug: notizia-{number:05d}",
     ]
-    if tags:
+    if flavour == "tags":
         lines.append("Tags: " + ", ".join(mentions))
-    return "\n".join(lines) + "\n\n" + "\n\n".join(paragraphs) + "\n"
+    return "\n".join(lines) + "\n\n" + body, mentions
 
 
 def write_corpus(
-    count: int, folder: Path, tags: bool = False, seed: int = 2025
-) -> None:
-    """Write `count` articles into folder/notizie/ and an empty registry."""
+    count: int, folder: Path, flavour: str = "rassegna", seed: int = 2025
+) -> set[str]:
+    """Write `count` articles into folder/notizie/ (and, but for Hugo, an empty
+    registry); return the names of the entities they mention."""
     rng = random.Random(seed)
     pool = entity_pool(rng)
     notes = folder / "notizie"
     notes.mkdir(parents=True, exist_ok=True)
+    mentioned = set()
     for number in range(count):
-        text = article(rng, number, pool, tags)
+        text, mentions = article(rng, number, pool, flavour)
         (notes / f"{number:05d}.md").write_text(text, encoding="utf-8")
-    (folder / "entities.yml").write_text("", encoding="utf-8")
+        mentioned.update(mentions)
+    if flavour != "hugo":
+        (folder / "entities.yml").write_text("", encoding="utf-8")
+    return mentioned
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--tags", action="store_true")
+    parser.add_argument("--flavour", choices=FLAVOURS, default="rassegna")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
-    write_corpus(args.count, args.folder, args.tags, args.seed)
+    write_corpus(args.count, args.folder, args.flavour, args.seed)
 
 
 if __name__ == "__main__":
