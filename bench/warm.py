@@ -15,9 +15,7 @@ registry edit.
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,12 +30,21 @@ sys.path.insert(0, str(ROOT))
 from curator.warm import WarmProcess  # noqa: E402
 
 
-def new_process_build(content: Path, output: Path, cache: Path) -> float:
-    """Wall time of a build in a new process, start-up and imports included."""
-    command = [sys.executable, str(HERE / "build_once.py"), "rassegna"]
-    command += [str(content), str(output), str(cache)]
+def new_process_build(content: Path, output: Path, cache: Path, search: bool) -> float:
+    """Wall time of a build in a new process, start-up and imports included:
+    a build process started for one build, as `invoke build` is."""
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output)}
+    overrides["CACHE_PATH"] = str(cache)
+    if not search:
+        overrides["RASSEGNA_SEARCH_BUNDLE"] = None
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
+    once = WarmProcess(ROOT / "pelicanconf.py", overrides)
+    try:
+        message = once.build() or once.settle()
+    finally:
+        once.stop()
+    if message:
+        raise SystemExit(message)
     return time.perf_counter() - start
 
 
@@ -72,25 +79,25 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--without-search", action="store_true")
     args = parser.parse_args()
-    if args.without_search:
-        os.environ["RASSEGNA_BENCH_WITHOUT_SEARCH"] = "1"  # read by build_once.py
+    search = not args.without_search
     with tempfile.TemporaryDirectory(prefix="rassegna-warm-") as folder:
         work = Path(folder)
         content = work / "corpus"
         write_corpus(args.articles, content)
-        cold = new_process_build(content, work / "cold-out", work / "cold-cache")
+        cold_folders = (work / "cold-out", work / "cold-cache")
+        cold = new_process_build(content, *cold_folders, search)
         # What livereload did before: a new process for a one-article edit.
         articles = sorted((content / "notizie").glob("*.md"))
         edited = articles[len(articles) // 2]
         text = edited.read_text(encoding="utf-8")
         save(edited, text.replace("\n\n", "\n\nUna revisione. ", 1))
-        fresh_edit = new_process_build(content, work / "cold-out", work / "cold-cache")
+        fresh_edit = new_process_build(content, *cold_folders, search)
         overrides = {
             "PATH": str(content),
             "OUTPUT_PATH": str(work / "warm-out"),
             "CACHE_PATH": str(work / "warm-cache"),
         }
-        if args.without_search:
+        if not search:
             overrides["RASSEGNA_SEARCH_BUNDLE"] = None
         warm = WarmProcess(ROOT / "pelicanconf.py", overrides)
         try:
@@ -112,8 +119,8 @@ def main() -> None:
             registered = timed(warm)
         finally:
             warm.stop()
-    search = "without search index" if args.without_search else "with search index"
-    print(f"\n{args.articles} articles, {search}, seconds")
+    index = "with search index" if search else "without search index"
+    print(f"\n{args.articles} articles, {index}, seconds")
     print(f"  {'':<38} {'to pages':>7} {'to the end':>10}")
     print(f"  {'cold build, new process':<38} {'':7} {cold:10.2f}")
     print(f"  {'one-article edit, new process':<38} {'':7} {fresh_edit:10.2f}")

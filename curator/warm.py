@@ -45,7 +45,7 @@ class WarmProcess:
     """The preview server's side: starts the warm build process, asks it for
     builds and restarts it."""
 
-    def __init__(self, settings_file: Path, overrides: dict, cwd: Path = ROOT):
+    def __init__(self, settings_file: Path, overrides: dict):
         self.command = [
             sys.executable,
             "-m",
@@ -53,7 +53,8 @@ class WarmProcess:
             str(settings_file),
             json.dumps(overrides),
         ]
-        self.cwd = cwd
+        # Run where `invoke build` runs: beside the settings.
+        self.cwd = Path(settings_file).parent
         self.process: subprocess.Popen | None = None
         # The last build's pages are written, its search index not yet.
         self.finishing = False
