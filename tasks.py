@@ -198,24 +198,41 @@ def livereload(c, port=8000):
     failed, every page shows its message instead."""
     from livereload.handlers import LiveReloadHandler
 
+    from curator.warm import WarmProcess
+
     # livereload skips a reload within 3 s of the last one; after a rebuild the
-    # page must always show it, and a rebuild takes long enough to avoid storms.
+    # page must always show it.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server, status = _preview_server()
+    # One build process keeps the site in memory (curator/warm.py); a failed
+    # build leaves the server running and its message on every page.
+    warm = WarmProcess(
+        ROOT / "pelicanconf.py", {"PATH": str(CONTENT), "OUTPUT_PATH": str(OUTPUT)}
+    )
 
     def rebuild():
-        # A fresh process per build, so edits to the plugin take effect too; a
-        # failed build leaves the server running and its message on every page.
-        # Wide log lines, so that no file name is cut short on the page.
-        build = shlex.join([sys.executable, "-m", "invoke", "build"])
-        result = c.run(build, warn=True, env={"COLUMNS": "400"})
-        status["error"] = "" if result.ok else (result.stdout + result.stderr).strip()
+        status["error"] = warm.build()
+
+    def restart():
+        # A new process, as a new `invoke build` would: Python code (plugins,
+        # settings) is imported once per process, and the theme goes with them.
+        print("Code, settings or theme changed: a new build process", flush=True)
+        warm.restart()
+        rebuild()
 
     rebuild()
-    for watched in ("content", "theme", "plugins", "pelicanconf.py"):
-        server.watch(str(ROOT / watched), rebuild, ignore=_is_bytecode)
-    # restart_delay=0: no reload of open pages when the server starts.
-    server.serve(root=str(OUTPUT), port=int(port), host="localhost", restart_delay=0)
+    # The first build ends, search index and all, before the server starts.
+    status["error"] = status["error"] or warm.settle()
+    server.watch(str(CONTENT), rebuild, ignore=_is_bytecode)
+    for watched in ("theme", "plugins", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), restart, ignore=_is_bytecode)
+    try:
+        # restart_delay=0: no reload of open pages when the server starts.
+        server.serve(
+            root=str(OUTPUT), port=int(port), host="localhost", restart_delay=0
+        )
+    finally:
+        warm.stop()
 
 
 def _preview_server():

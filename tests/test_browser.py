@@ -165,6 +165,21 @@ def test_a_registry_edit_changes_the_entity_page(preview, browser):
     )
 
 
+def test_a_theme_edit_restarts_the_build_process(preview, browser):
+    """A change to the theme starts a new build process, which shows it."""
+    project, address, server = preview
+    page = browser.new_page()
+    page.goto(address + ARTICLE)
+    server.wait_for("Browser Connected", 60)
+    base = project / "theme" / "templates" / "base.html"
+    text = base.read_text(encoding="utf-8")
+    _save(base, text.replace("<footer>", "<footer><p>Piè di pagina nuovo</p>", 1))
+    server.wait_for("a new build process", 60)
+    sync_api.expect(page.locator("footer")).to_contain_text(
+        "Piè di pagina nuovo", timeout=120_000
+    )
+
+
 @pytest.fixture(scope="module")
 def static_site(tmp_path_factory):
     """The sample site, built once and served as static files."""

@@ -74,6 +74,11 @@ class _StandIn:
 class DigestWriter(Writer):
     """Collects the build's pages and feeds; renders those whose reads changed."""
 
+    # A process that builds again and again (curator/warm.py) sets a dict here:
+    # each build's manifest is kept in it, by file, and the next build takes it
+    # from there instead of unpickling it, while the file is as it was written.
+    remembered: dict | None = None
+
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._jobs: dict[str, Job] = {}
@@ -87,6 +92,7 @@ class DigestWriter(Writer):
         self._context = None
         self._site = None
         self._manifest = Path(self.settings["CACHE_PATH"]) / MANIFEST
+        self._last: dict | None = None
         self._before = outputs.scan(output_path)
         # Connected last, so it runs after other plugins' finalized receivers.
         signals.finalized.connect(self._finish)
@@ -185,7 +191,7 @@ class DigestWriter(Writer):
         for environment in environments.values():
             reads.watch(environment)
         site = site_key(self.settings, list(environments.values()))
-        previous = _load(self._manifest)
+        previous = self._previous()
         same_site = site is not None and previous.get("site") == site
         replay = reads.Replay()
         to_render = []
@@ -343,7 +349,7 @@ class DigestWriter(Writer):
             return
         signals.finalized.disconnect(self._finish)
         self.flush()
-        previous = _load(self._manifest)
+        previous = self._previous()
         known = set(self._jobs) | self._kept
         if self._context is not None:
             for static in self._context.get("staticfiles", []):
@@ -376,6 +382,18 @@ class DigestWriter(Writer):
         }
         self._manifest.parent.mkdir(parents=True, exist_ok=True)
         self._manifest.write_bytes(pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL))
+        if self.remembered is not None:
+            self.remembered[self._manifest] = (_stamp(self._manifest), manifest)
+
+    def _previous(self) -> dict:
+        """The last build's manifest, from memory when it is kept there."""
+        if self._last is None:
+            kept = (self.remembered or {}).get(self._manifest)
+            if kept is not None and kept[0] == _stamp(self._manifest):
+                self._last = kept[1]
+            else:
+                self._last = _load(self._manifest)
+        return self._last
 
 
 def _digest(job: Job, reads_digest: bytes) -> bytes:
@@ -409,6 +427,14 @@ def _load(manifest: Path) -> dict:
     except (OSError, ValueError, pickle.PickleError, EOFError, AttributeError):
         return {}
     return loaded if loaded.get("format") == _FORMAT else {}
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def _same_file(path: str, record) -> bool:

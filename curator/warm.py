@@ -1,0 +1,411 @@
+"""Live preview from a warm process: one build process keeps the site's reads in
+memory and builds again on every save, instead of a new interpreter, imports
+and the caches loaded from disk for each one.
+
+`WarmProcess` is the preview server's handle on that process (a child running
+`python -m curator.warm`): `build()` asks for a build and returns, once the
+pages are written, the failure's message, if any; `settle()` waits for the
+search index, made after the pages; `restart()` starts a new process, for a
+change to code, settings or theme, which only a new interpreter picks up.
+The child (`WarmSite`) builds with a new Pelican and freshly read settings
+every time, as `invoke build` does, and keeps only what is sound to keep:
+
+- the readers' results (HTML and metadata of each source file), in memory
+  instead of Pelican's cache file, keyed by path and checked against the file
+  (`MemoryReaders`): every build makes new content objects from copies of them,
+  since Pelican, the plugin and other plugins change those objects;
+- the writer's last manifest (what each page read), handed to the next build
+  in memory instead of unpickled (`DigestWriter.remembered`), written to disk
+  too, so a later `invoke build` starts from it;
+- what the interpreter itself keeps: imported modules, the gazetteers' loaded
+  data, compiled code.
+
+The child speaks JSON lines: one request ("build" or "quit") a line on its
+standard input, replies a line each on the standard output it started with
+(see `serve`); its own prints and log go to standard error (the terminal).
+"""
+
+import copy
+import datetime
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WarmProcess:
+    """The preview server's side: starts the warm build process, asks it for
+    builds and restarts it."""
+
+    def __init__(self, settings_file: Path, overrides: dict):
+        self.command = [
+            sys.executable,
+            "-m",
+            "curator.warm",
+            str(settings_file),
+            json.dumps(overrides),
+        ]
+        # Run where `invoke build` runs: beside the settings.
+        self.cwd = Path(settings_file).parent
+        self.process: subprocess.Popen | None = None
+        # The last build's pages are written, its search index not yet.
+        self.finishing = False
+
+    def start(self) -> None:
+        # Wide log lines, so that no file name is cut short in the terminal.
+        environment = {**os.environ, "COLUMNS": "400"}
+        path = [str(ROOT), environment.get("PYTHONPATH", "")]
+        environment["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=self.cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+
+    def build(self) -> str:
+        """Build in the warm process: "" when the build succeeded, else what
+        went wrong, with the file named. Returns once the pages are written,
+        while the search index is still being made (see `settle`). A process
+        that died is started again."""
+        late = self.settle()
+        for attempt in range(2):
+            if self.process is None or self.process.poll() is not None:
+                self.start()
+            try:
+                self.process.stdin.write("build\n")
+                self.process.stdin.flush()
+                reply = self._reply()
+                if reply is not None and reply["stage"] == "pages":
+                    self.finishing = True
+                    return late
+            except (BrokenPipeError, OSError):
+                reply = None
+            if reply is not None:
+                return "" if reply["ok"] else reply["message"]
+            self.stop()
+            if attempt:
+                return "Build failed: the build process stopped (see the terminal)"
+        raise AssertionError("unreachable")
+
+    def settle(self) -> str:
+        """Wait for the last build to end (its search index written): "" or
+        what went wrong since its pages were written."""
+        if not self.finishing:
+            return ""
+        self.finishing = False
+        reply = self._reply()
+        if reply is None:
+            return "Build failed: the build process stopped (see the terminal)"
+        return "" if reply["ok"] else reply["message"]
+
+    def _reply(self) -> dict | None:
+        line = self.process.stdout.readline()
+        return json.loads(line) if line else None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        self.finishing = False
+        try:
+            process.stdin.write("quit\n")
+            process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+# The warm process -------------------------------------------------------------
+
+# Values that cannot change once made, shared between builds as they are.
+_IMMUTABLE = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time)
+
+
+def fresh(value):
+    """A copy of a reader's value that no later change to it can reach the
+    kept one: immutable values as they are, containers copied deeply, any other
+    object copied (its attributes: a Category's name and settings)."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if type(value) is list:
+        return [fresh(item) for item in value]
+    if type(value) is dict:
+        return {key: fresh(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        if all(isinstance(item, _IMMUTABLE) for item in value):
+            return value  # a Strong: text and positions
+        return (
+            type(value)(*map(fresh, value))
+            if hasattr(value, "_fields")
+            else tuple(map(fresh, value))
+        )
+    if isinstance(value, (set, frozenset)):
+        return type(value)(fresh(item) for item in value)
+    return copy.copy(value)
+
+
+@dataclass
+class Kept:
+    """One file's read: what the reader gave, and the file it was read from."""
+
+    status: tuple  # (size, modification time, change time, inode)
+    digest: bytes  # sha256 of its bytes
+    data: tuple  # (content, metadata) as the reader gave them
+    # Whether `status` alone tells the file has not changed since: not when it
+    # was changed within the clock's resolution of being read, as git's index
+    # says "racy" (a second save in the same tick keeps size and times).
+    settled: bool
+
+
+# Only this long after its last change is a file's status trusted alone.
+_RACY_NS = 2_000_000_000
+
+
+def _status(path: str) -> tuple | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def _settled(status: tuple, when_ns: int) -> bool:
+    return max(status[1], status[2]) < when_ns - _RACY_NS
+
+
+def _digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).digest()
+    except OSError:
+        return None
+
+
+# The cache's file (its folder and name) → source path → that file's read.
+_MEMORY: dict[str, dict[str, Kept]] = {}
+
+
+def _memory_readers():
+    """Pelican's Readers with its content cache in this process's memory."""
+    from pelican.readers import Readers
+
+    class MemoryReaders(Readers):
+        """Each file's read is reused while the file is the same (its size,
+        times and inode, or else its sha256); Pelican's cache file is read
+        only for the process's first build and written only by it."""
+
+        def __init__(self, settings=None, cache_name=""):
+            place = os.path.join(settings["CACHE_PATH"], cache_name)
+            self._kept = _MEMORY.get(place)
+            self._first = self._kept is None
+            if self._first:
+                self._kept = _MEMORY[place] = {}
+            self._pending: dict[str, tuple] = {}
+            super().__init__(settings, cache_name)
+
+        # Pelican's cache file is opened through `_cache_open`; after the first
+        # build the memory holds everything it could, so it is not opened.
+        @property
+        def _cache_open(self):
+            return self._opener if self._first else _no_file
+
+        @_cache_open.setter
+        def _cache_open(self, opener):
+            self._opener = opener
+
+        def get_cached_data(self, filename, default=None):
+            status = _status(filename)
+            kept = self._kept.get(filename)
+            if kept is not None and kept.status == status and kept.settled:
+                return _copied(kept.data)
+            # The file is described before it is read: a save after this is
+            # seen by the next build.
+            now = time.time_ns()
+            digest = _digest(filename)
+            if status is None or digest is None:
+                return default
+            if kept is not None and kept.digest == digest:
+                kept.status, kept.settled = status, _settled(status, now)
+                return _copied(kept.data)
+            # The earliest description counts: the file may be read (prepared
+            # on another core) before the reader asks again.
+            self._pending.setdefault(filename, (status, digest, _settled(status, now)))
+            if self._first:
+                data = super().get_cached_data(filename, None)
+                if data is not None:
+                    self._keep(filename, data)
+                    return _copied(data)
+            return default
+
+        def cache_data(self, filename, data):
+            if filename in self._pending:
+                self._keep(filename, data)
+            if self._first:
+                super().cache_data(filename, data)
+
+        def _keep(self, filename, data) -> None:
+            status, digest, settled = self._pending.pop(filename)
+            self._kept[filename] = Kept(status, digest, _copied(data), settled)
+
+        def save_cache(self):
+            if self._first:
+                super().save_cache()
+
+    return MemoryReaders
+
+
+def _no_file(*args, **kwargs):
+    raise OSError("kept in memory")
+
+
+def _copied(data: tuple) -> tuple:
+    content, metadata = data
+    return content, fresh(metadata)
+
+
+def build_failure(error: Exception) -> str:
+    """What `invoke build` says when a build stops."""
+    from rassegna.errors import BuildError
+
+    if isinstance(error, BuildError):
+        return f"Build failed: {error}"
+    reason = str(error)
+    if isinstance(error, RuntimeError):  # Pelican's own, or its log stopping
+        if reason == "Warning or error encountered":
+            reason = "see the error above"
+        return f"Build failed: {reason}"
+    return "Build failed:\n" + "".join(traceback.format_exception(error)).rstrip()
+
+
+class _Said(logging.Handler):
+    """The warnings and errors of one build, for the failed build's page."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(f"{record.levelname:<8} {record.getMessage()}")
+
+
+class WarmSite:
+    """Builds the site again and again in this process (see the module's
+    docstring for what is kept between builds and why it is sound)."""
+
+    def __init__(self, settings_file: str, overrides: dict):
+        import pelican.generators
+        from rassegna.writer import DigestWriter
+
+        self.settings_file = settings_file
+        self.overrides = overrides
+        pelican.generators.Readers = _memory_readers()
+        DigestWriter.remembered = {}
+
+    def build(self, pages_written=None) -> tuple[bool, str]:
+        """One build as `invoke build` makes it: (whether it succeeded, what
+        went wrong). `pages_written()` is called once every page is written,
+        before the search index, which reads them all, is made."""
+        from pelican import Pelican
+        from pelican.log import LimitFilter
+        from pelican.settings import read_settings
+        from rassegna.search import index_site
+        from rassegna.writer import output_settled
+
+        def settled(pelican):
+            pages_written()
+            index_site(pelican)
+
+        # Pelican says a warning once per process; a build says it every time.
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
+        said = _Said()
+        logging.getLogger().addHandler(said)
+        try:
+            settings = read_settings(self.settings_file, override=self.overrides)
+            pelican = Pelican(settings)
+            if pages_written is not None:
+                # The plugin connects the index on every Pelican's start.
+                output_settled.disconnect(index_site)
+                output_settled.connect(settled)
+            pelican.run()
+        except Exception as error:
+            return False, "\n".join([*said.lines, build_failure(error)])
+        finally:
+            logging.getLogger().removeHandler(said)
+            output_settled.disconnect(settled)
+            _forget_rendered()
+        return True, ""
+
+
+def _forget_rendered() -> None:
+    """Pelican memoizes every content object's rendered HTML for the life of
+    the process (`memoized` on `get_content` and `get_summary`, by object and
+    site URL), which would keep every build's objects alive; no later build
+    asks for those objects, so their entries are dropped after each build."""
+    from pelican.contents import Content
+
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if cache is not None:
+            cache.clear()
+
+
+def serve(site: WarmSite, requests, reply) -> None:
+    """Build on each "build" request and reply twice: once the pages are
+    written ({"stage": "pages"}; not when the build stops before) and at the
+    end ({"stage": "done", "ok", "message"}). Stop at any other request or when
+    requests end."""
+    for request in requests:
+        if request != "build":
+            return
+        start = time.perf_counter()
+
+        def pages_written(start=start):
+            reply({"stage": "pages", "seconds": time.perf_counter() - start})
+
+        ok, message = site.build(pages_written)
+        seconds = time.perf_counter() - start
+        reply({"stage": "done", "ok": ok, "message": message, "seconds": seconds})
+
+
+def main() -> None:
+    from pelican.log import init as init_logging
+
+    settings_file, overrides = sys.argv[1], json.loads(sys.argv[2])
+    sys.path.insert(0, str(ROOT / "plugins"))
+    # Replies go on the standard output this process started with; anything
+    # else printed goes to standard error, the terminal.
+    replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+
+    def reply(message: dict) -> None:
+        replies.write(json.dumps(message) + "\n")
+        replies.flush()
+
+    init_logging(level=logging.WARNING, fatal="errors", name="pelican")
+    site = WarmSite(settings_file, overrides)
+    serve(site, (line.strip() for line in sys.stdin), reply)
+
+
+if __name__ == "__main__":
+    main()

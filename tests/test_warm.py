@@ -1,0 +1,271 @@
+"""The warm build process of `invoke livereload` (curator/warm.py): after every
+kind of edit, a build in the process that built before gives, byte for byte,
+what a clean build of the same files gives.
+
+The warm process here is forked from the test process and spoken to over a
+pipe, so it starts in no time; one test runs it as livereload does, a child
+`python -m curator.warm` spoken to in JSON lines. The state machine of
+test_rebuild_property.py runs its random edits against a warm process too,
+restarting it, as livereload does, when code, settings or theme change.
+"""
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, article, run_pelican, tree, write_content
+from hypothesis import settings
+from pelican.urlwrappers import Category
+from test_rebuild_property import _COMMON, RebuildMachine, build
+
+from curator.warm import WarmProcess, WarmSite, fresh, serve
+
+
+def _serve_forked(conf: str, overrides: dict, connection) -> None:
+    site = WarmSite(conf, overrides)
+    serve(site, iter(connection.recv, None), connection.send)
+
+
+class ForkedWarm:
+    """A warm build process forked from this one."""
+
+    def __init__(self, conf: Path, overrides: dict):
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_serve_forked, args=(str(conf), overrides, theirs)
+        )
+        self.process.start()
+        theirs.close()
+
+    def build(self) -> dict:
+        """The build's last reply, once it has ended."""
+        self.connection.send("build")
+        while (reply := self.connection.recv())["stage"] != "done":
+            pass
+        return reply
+
+    def stop(self) -> None:
+        self.connection.send("quit")
+        self.process.join(timeout=60)
+        self.connection.close()
+
+
+def _settings(content: Path, output: Path, cache: Path) -> dict:
+    """What tests/conftest.py's run_pelican overrides, for the warm process."""
+    return {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(ROOT / "theme"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")],
+        "CACHE_PATH": str(cache),
+        "RASSEGNA_SEARCH_BUNDLE": None,
+    }
+
+
+ARTICLES = {
+    "uno.md": article("Uno", "Incontro a **Mosca** con **Gazprom**.", slug="uno"),
+    "due.md": article(
+        "Due",
+        "**Kim Jong Un** a **Seul**.\n\n![foto]({static}/immagini/foto.png)",
+        date="2025-01-02 10:00",
+        slug="due",
+    ),
+}
+REGISTRY = "Mosca:\n  kind: place\n  country: RU\n  description: Capitale.\n"
+
+
+@pytest.fixture
+def warm_site(tmp_path):
+    """A small site, built once by a warm process; `check()` builds it again
+    there and compares it with a clean build."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    (content / "immagini").mkdir()
+    (content / "immagini" / "foto.png").write_bytes(b"\x89PNG foto")
+    output = tmp_path / "output"
+    warm = ForkedWarm(
+        ROOT / "pelicanconf.py", _settings(content, output, tmp_path / "cache")
+    )
+
+    def check():
+        reply = warm.build()
+        assert reply["ok"], reply["message"]
+        clean = Path(tempfile.mkdtemp(dir=tmp_path))
+        overrides = {"RASSEGNA_SEARCH_BUNDLE": None}
+        run_pelican(content, clean / "out", clean / "cache", **overrides)
+        rebuilt, expected = tree(output), tree(clean / "out")
+        shutil.rmtree(clean)
+        assert sorted(rebuilt) == sorted(expected)
+        for name, data in expected.items():
+            assert rebuilt[name] == data, name
+        return rebuilt
+
+    check()
+    try:
+        yield content, check
+    finally:
+        warm.stop()
+
+
+def test_a_body_edit(warm_site):
+    content, check = warm_site
+    source = content / "notizie" / "uno.md"
+    source.write_text(source.read_text("utf-8").replace("Incontro", "Vertice"))
+    assert b"Vertice a" in check()["2025/01/uno/index.html"]
+
+
+def test_an_edit_that_keeps_size_and_modification_time(warm_site):
+    content, check = warm_site
+    source = content / "notizie" / "uno.md"
+    before = source.stat()
+    source.write_text(source.read_text("utf-8").replace("Mosca", "Berna"))
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert source.stat().st_size == before.st_size
+    assert b"Berna" in check()["2025/01/uno/index.html"]
+
+
+def test_a_new_article(warm_site):
+    content, check = warm_site
+    text = article("Tre", "Ancora **Gazprom** a **Berlino**.", slug="tre")
+    (content / "notizie" / "tre.md").write_text(text, "utf-8")
+    assert "2025/01/tre/index.html" in check()
+
+
+def test_a_deleted_article(warm_site):
+    content, check = warm_site
+    (content / "notizie" / "due.md").unlink()
+    built = check()
+    assert "2025/01/due/index.html" not in built
+    assert "entita/kim-jong-un/index.html" not in built
+
+
+def test_a_registry_edit(warm_site):
+    content, check = warm_site
+    registry = content / "entities.yml"
+    registry.write_text(REGISTRY.replace("Capitale.", "Sulla Moscova."), "utf-8")
+    assert b"Sulla Moscova." in check()["entita/mosca/index.html"]
+
+
+def test_a_removed_static_file(warm_site):
+    content, check = warm_site
+    (content / "immagini" / "foto.png").unlink()
+    assert "immagini/foto.png" not in check()
+
+
+def test_a_failed_build_then_the_fix(tmp_path):
+    """As livereload runs it: a child process, JSON lines; the failure names
+    the file, the fix builds the site as a clean build does, and a process
+    that died is started again."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    output = tmp_path / "output"
+    warm = WarmProcess(
+        ROOT / "pelicanconf.py", _settings(content, output, tmp_path / "cache")
+    )
+    try:
+        assert warm.build() == ""
+        source = content / "notizie" / "uno.md"
+        text = source.read_text("utf-8")
+        source.write_text(text.replace("Title: ", "Titolo: ", 1), "utf-8")
+        message = warm.build()
+        assert "Build failed" in message
+        assert "uno.md" in message
+        source.write_text(text.replace("Incontro", "Vertice"), "utf-8")
+        warm.process.kill()
+        warm.process.wait()
+        assert warm.build() == ""
+        assert warm.settle() == ""
+    finally:
+        warm.stop()
+    # The clean build in a new interpreter too: plugins other tests loaded in
+    # this process (pelican-sitemap) stay connected to Pelican's signals.
+    clean = WarmProcess(
+        ROOT / "pelicanconf.py",
+        _settings(content, tmp_path / "clean", tmp_path / "clean-cache"),
+    )
+    try:
+        assert clean.build() == ""
+        assert clean.settle() == ""
+    finally:
+        clean.stop()
+    assert tree(output) == tree(tmp_path / "clean")
+    assert b"Vertice a" in (output / "2025/01/uno/index.html").read_bytes()
+
+
+def test_a_kept_read_is_out_of_reach_of_the_build():
+    """What a build does to a read's metadata never reaches the kept read."""
+    category = Category("Esteri", {"SLUGIFY_SOURCE": "name"})
+    kept = {"tags": ["a"], "category": category, "when": (1, "x"), "n": {"k": [1]}}
+    copy = fresh(kept)
+    copy["tags"].append("b")
+    copy["n"]["k"].append(2)
+    copy["category"].name = "Economia"
+    assert kept == {"tags": ["a"], "category": category, "when": (1, "x"),
+                    "n": {"k": [1]}}  # fmt: skip
+    assert category.name == "Esteri"
+    assert copy["when"] is kept["when"]
+
+
+# Random edits against the warm process -------------------------------------------
+
+
+def _code_and_theme(root: Path) -> str:
+    """What a livereload restart is for: settings, plugin code, theme files."""
+    hashed = hashlib.sha256()
+    for path in sorted([root / "conf.py", *root.glob("plugins/**/*"),
+                        *root.glob("theme/**/*")]):  # fmt: skip
+        if path.is_file():
+            hashed.update(str(path).encode() + path.read_bytes())
+    return hashed.hexdigest()
+
+
+class WarmRebuildMachine(RebuildMachine):
+    """The random edits of test_rebuild_property.py, each built by one warm
+    process (a new one when settings, plugin code or theme changed, as
+    livereload restarts it) and compared with a clean build."""
+
+    warm = None
+    code = ""
+
+    def teardown(self):
+        if self.warm is not None:
+            self.warm.stop()
+        super().teardown()
+
+    def check(self):
+        code = _code_and_theme(self.root)
+        if self.warm is None or code != self.code:
+            if self.warm is not None:
+                self.warm.stop()
+            overrides = {
+                "PATH": str(self.content),
+                "OUTPUT_PATH": str(self.root / "out"),
+                "CACHE_PATH": str(self.root / "cache"),
+                "RASSEGNA_SEARCH_BUNDLE": None,
+            }
+            self.warm = ForkedWarm(self.root / "conf.py", overrides)
+            self.code = code
+        reply = self.warm.build()
+        assert reply["ok"], reply["message"]
+        conf = self.root / "conf.py"
+        clean = Path(tempfile.mkdtemp(prefix="clean-", dir=self.root))
+        build(conf, self.content, clean / "out", clean / "cache")
+        rebuilt, expected = tree(self.root / "out"), tree(clean / "out")
+        shutil.rmtree(clean)
+        assert sorted(rebuilt) == sorted(expected)
+        for name, data in expected.items():
+            assert rebuilt[name] == data, name
+
+
+class TestWarmRebuildEqualsCleanBuild(WarmRebuildMachine.TestCase):
+    settings = settings(max_examples=25, stateful_step_count=5, **_COMMON)
+
+
+@pytest.mark.slow
+class TestWarmRebuildEqualsCleanBuildAtLength(WarmRebuildMachine.TestCase):
+    settings = settings(max_examples=300, stateful_step_count=8, **_COMMON)
