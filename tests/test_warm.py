@@ -268,4 +268,4 @@ class TestWarmRebuildEqualsCleanBuild(WarmRebuildMachine.TestCase):
 
 @pytest.mark.slow
 class TestWarmRebuildEqualsCleanBuildAtLength(WarmRebuildMachine.TestCase):
-    settings = settings(max_examples=300, stateful_step_count=8, **_COMMON)
+    settings = settings(max_examples=300, stateful_step_count=6, **_COMMON)
