@@ -207,6 +207,26 @@ def _filters(folder: Path, body: str) -> dict:
     return {"shout": module.shout}
 
 
+def test_an_edited_translation_catalog_renders_its_pages_again(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    catalog = theme / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+
+    def edit(content):
+        text = catalog.read_text("utf-8")
+        catalog.write_text(text.replace('msgstr "Atom feed"', 'msgstr "Feed"'), "utf-8")
+
+    site = rebuild_equals_clean(
+        tmp_path,
+        content,
+        edit,
+        settings=lambda: {"THEME": str(theme), "DEFAULT_LANG": "en"},
+    )
+    assert "Atom feed" not in site.read("entita/mosca/index.html")
+
+
 def test_sameas_compares_the_objects_a_template_reaches(tmp_path):
     theme = theme_with(
         tmp_path,
