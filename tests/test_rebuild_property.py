@@ -334,10 +334,14 @@ class RebuildMachine(RuleBasedStateMachine):
     # The comparison ------------------------------------------------------------
 
     def check(self):
-        conf = self.root / "conf.py"
-        build(conf, self.content, self.root / "out", self.root / "cache")
+        out, cache = self.root / "out", self.root / "cache"
+        build(self.root / "conf.py", self.content, out, cache)
+        self.assert_output_equals_a_clean_build()
+
+    def assert_output_equals_a_clean_build(self):
+        """The site in out/ is byte for byte a clean build of the same files."""
         clean = Path(tempfile.mkdtemp(prefix="clean-", dir=self.root))
-        build(conf, self.content, clean / "out", clean / "cache")
+        build(self.root / "conf.py", self.content, clean / "out", clean / "cache")
         rebuilt, expected = tree(self.root / "out"), tree(clean / "out")
         shutil.rmtree(clean)
         assert sorted(rebuilt) == sorted(expected)

@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, article, run_pelican, tree, write_content
 from hypothesis import settings
 from pelican.urlwrappers import Category
-from test_rebuild_property import _COMMON, RebuildMachine, build
+from test_rebuild_property import _COMMON, RebuildMachine
 
 from curator.warm import WarmProcess, WarmSite, fresh, serve
 
@@ -252,14 +252,7 @@ class WarmRebuildMachine(RebuildMachine):
             self.code = code
         reply = self.warm.build()
         assert reply["ok"], reply["message"]
-        conf = self.root / "conf.py"
-        clean = Path(tempfile.mkdtemp(prefix="clean-", dir=self.root))
-        build(conf, self.content, clean / "out", clean / "cache")
-        rebuilt, expected = tree(self.root / "out"), tree(clean / "out")
-        shutil.rmtree(clean)
-        assert sorted(rebuilt) == sorted(expected)
-        for name, data in expected.items():
-            assert rebuilt[name] == data, name
+        self.assert_output_equals_a_clean_build()
 
 
 class TestWarmRebuildEqualsCleanBuild(WarmRebuildMachine.TestCase):
