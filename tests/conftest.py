@@ -15,6 +15,8 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# A mention's link: its only class is its entity's kind.
+MENTION = "a:is(.country, .place, .person, .organization, .concept, .other)"
 
 
 @dataclass

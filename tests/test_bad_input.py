@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from conftest import ROOT, Site, check_integrity
+from conftest import MENTION, ROOT, Site, check_integrity
 from invoke import Exit
 from pelican.log import LimitFilter
 
@@ -120,7 +120,7 @@ def test_bad_input_case(case, tmp_path, caplog):
         for fragment in fragments:
             assert fragment in text, (page, fragment)
     for page, names in expected.get("linked", {}).items():
-        links = site.html(page).select(".body a.entity")
+        links = site.html(page).select(f".body {MENTION}")
         assert [a.get_text(" ", strip=True) for a in links] == names
     for path in expected.get("files", []):
         assert (site.output / path).is_file(), path

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import project_copy
+from conftest import MENTION, project_copy
 
 CHROMIUM = "/usr/bin/chromium"
 ARTICLE = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/"
@@ -93,7 +93,7 @@ def test_reader_goes_from_a_mention_to_its_entity_and_country(preview, browser):
     page = browser.new_page()
     page.set_default_timeout(120_000)  # a loaded CI machine can be slow
     page.goto(address + ARTICLE)
-    page.locator(".body a.entity", has_text="Kim").first.click()
+    page.locator(f".body {MENTION}", has_text="Kim").first.click()
     page.wait_for_url("**/entita/kim-jong-un/")
     assert page.locator("h1").inner_text() == "Kim Jong Un"
     assert page.locator(".aliases").inner_text() == "Anche: Kim"

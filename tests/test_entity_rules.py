@@ -4,7 +4,7 @@ registry, places by context, regions, elision and labels, stable addresses, and
 how each entity was decided."""
 
 import pytest
-from conftest import article
+from conftest import MENTION, article
 
 
 def by_name(site):
@@ -157,7 +157,7 @@ def test_elided_articles_are_not_part_of_the_name_but_the_link_covers_the_bold(
         "L’Aquila": ("place", "IT"),
     }
     body = site.html("2025/01/a/index.html").select_one(".body")
-    links = [(a.get_text(), a["href"]) for a in body.select("a.entity")]
+    links = [(a.get_text(), a["href"]) for a in body.select(MENTION)]
     assert links[:2] == [
         ("l’Onu", "../../../entita/onu/"),
         ("dell’Ue", "../../../entita/unione-europea/"),
@@ -170,7 +170,7 @@ def test_bold_ending_with_a_colon_is_a_label(make_site):
     )
     assert list(kinds(site)) == ["Mosca"]
     body = site.html("2025/01/a/index.html").select_one(".body")
-    assert [a.get_text() for a in body.select("a.entity")] == ["Mosca"]
+    assert [a.get_text() for a in body.select(MENTION)] == ["Mosca"]
 
 
 @pytest.mark.parametrize("capitalised_first", [True, False])

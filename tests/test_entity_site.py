@@ -332,4 +332,4 @@ def test_underscore_bold_and_typogrified_names_are_mentions(make_site):
         "Costa d’Avorio": ("country", "CI"),
     }
     body = site.html("2025/01/a/index.html").select_one(".body")
-    assert body.select_one("a.entity-organization span.caps").get_text() == "NATO"
+    assert body.select_one("a.organization span.caps").get_text() == "NATO"

@@ -158,7 +158,7 @@ def test_a_registry_edit_reaches_a_mention_inside_a_link(tmp_path):
         (content / "entities.yml").write_text(registry, encoding="utf-8")
 
     site = rebuild_equals_clean(tmp_path, content, edit)
-    assert "entity-organization" in site.read("2025/01/uno/index.html")
+    assert 'class="chips organization"' in site.read("2025/01/uno/index.html")
 
 
 SHARED_CONTEXT = """

@@ -12,6 +12,7 @@ from .receivers import (
     check_settings,
     check_site,
     collect_entities,
+    compact_json,
     prepare_articles,
     sanitize_other_readers,
     use_digest_reader,
@@ -32,4 +33,5 @@ def register():
     signals.get_writer.connect(add_writer)
     signals.generator_init.connect(install_translations)
     signals.generator_init.connect(add_template_filters)
+    signals.generator_init.connect(compact_json)
     output_settled.connect(index_site)
