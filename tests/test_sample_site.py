@@ -1,7 +1,9 @@
 """The shipped sample content: the seed article builds into the site the issue
 describes, every link resolves and the build is quiet and reproducible."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +129,6 @@ def test_invoke_build_fails_naming_an_unreadable_article(tmp_path):
 
 
 def test_every_page_has_its_metadata_and_every_json_ld_block_parses(sample):
-    import json
 
     pages = [p for p in sample.files() if p.endswith(".html")]
     for name in pages:
@@ -168,6 +169,20 @@ def test_sitemap_robots_and_feeds_are_advertised(sample):
     for name in ("entita/kim-jong-un/index.html", "paesi/russia/index.html"):
         feeds = sample.html(name).select('link[rel="alternate"]')
         assert len(feeds) == 2, name  # the site's feed and the page's own
+
+
+def _selectors(css: str) -> list[str]:
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return [re.sub(r"\s+", "", s) for s in re.findall(r"([^{};]+)\{", css)]
+
+
+def test_the_stylesheet_is_served_minified_with_the_themes_rules(sample):
+    source = (ROOT / "theme/static/css/style.css").read_text(encoding="utf-8")
+    served = sample.read("theme/css/style.css")
+    assert "/*" in source and "/*" not in served and "\n" not in served
+    assert len(served) < 0.85 * len(source)
+    assert _selectors(served) == _selectors(source)
+    assert 'content:"· "' in served
 
 
 def _weight(site: Site, page: str) -> int:
@@ -238,5 +253,44 @@ def test_a_long_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     assert len(story.select_one(".body").get_text().split()) >= 1_400
     assert len(story.select(f".body {MENTION}")) == 40
     assert len(story.select(".entities li")) == 20
+    assert len(story.select(".related li")) == 5
+    assert _weight(site, page) <= 30 * 1024
+
+
+def test_a_dense_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
+    """A summit story written the way agencies write them (tests/data/
+    dense_article.md): 1,400 words, 89 bold mentions of 31 countries, places,
+    persons, organizations and concepts, the main actors named again and again,
+    five related stories. Every mention stays a link to its entity page, every
+    entity a chip and a typed JSON-LD item, and the page still fits."""
+    articles = {
+        "dense.md": (ROOT / "tests/data/dense_article.md").read_text("utf-8"),
+        **_related_stories("**Kais Saied** e **Giorgia Meloni** a **Tunisi**."),
+    }
+    registry = (ROOT / "content" / "entities.yml").read_text(encoding="utf-8")
+    site = build_site(tmp_path, articles, registry)
+    page = site.entity("Kais Saied")["articles"][0]["url"] + "index.html"
+    story = site.html(page)
+    body = story.select_one(".body")
+    assert len(body.get_text().split()) >= 1_400
+    strongs = body.find_all("strong")
+    assert len(strongs) == 89
+    mentions = body.select(MENTION)
+    chips = {a["href"]: a.get_text() for a in story.select(".entities a")}
+    assert len(chips) == 31
+    for strong in strongs:
+        link = strong.find_parent("a")
+        assert link in mentions and link["href"] in chips, strong
+        target = (site.output / page).parent / link["href"] / "index.html"
+        assert target.resolve().is_file(), link["href"]
+    assert {a["class"][0] for a in mentions} >= {
+        *("country", "place", "person", "organization", "concept")
+    }
+    data = json.loads(story.select_one('script[type="application/ld+json"]').string)
+    items = data["about"] + data["mentions"]
+    assert sorted(item["name"] for item in items) == sorted(chips.values())
+    assert all(item["@type"] and item["url"].startswith("http") for item in items)
+    same_as = {item["name"]: item.get("sameAs") for item in items}
+    assert same_as["Unione europea"] == "https://www.wikidata.org/wiki/Q458"
     assert len(story.select(".related li")) == 5
     assert _weight(site, page) <= 30 * 1024

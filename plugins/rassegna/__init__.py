@@ -18,6 +18,7 @@ from .receivers import (
     use_digest_reader,
 )
 from .search import index_site
+from .stylesheets import minify_stylesheets
 from .writer import output_settled
 
 
@@ -34,4 +35,5 @@ def register():
     signals.generator_init.connect(install_translations)
     signals.generator_init.connect(add_template_filters)
     signals.generator_init.connect(compact_json)
+    signals.finalized.connect(minify_stylesheets)
     output_settled.connect(index_site)
