@@ -273,7 +273,7 @@ def check_site(generators) -> None:
 
 def compact_json(generator) -> None:
     """generator_init: Jinja's `tojson` (the articles' JSON-LD) leaves out the
-    spaces after commas and colons, a tenth of a JSON-LD block that names fifty
+    spaces after commas and colons, which are 6% of a JSON-LD block naming many
     entities; keys stay sorted, so a build is still byte-identical."""
     generator.env.policies["json.dumps_kwargs"] = {
         "sort_keys": True,
