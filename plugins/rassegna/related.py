@@ -8,8 +8,11 @@ and one built next year are the same list. Every term reads only the two
 articles, so adding an unrelated article never changes a list; ties go to the
 newer article, then the URL."""
 
+import hashlib
 import heapq
+import pickle
 from collections import defaultdict
+from pathlib import Path
 
 SECONDS_A_DAY = 86_400
 
@@ -20,8 +23,9 @@ def closeness(apart_seconds: float, window_days: float) -> float:
     return max(0.0, 1.0 - abs(apart_seconds) / SECONDS_A_DAY / window_days)
 
 
-def rank(articles, conf) -> dict:
-    """id(article) → up to RELATED_LIMIT related articles, best first. A
+def rank(articles, conf) -> list[list[int]]:
+    """For each of `articles`, the indexes of up to RELATED_LIMIT related
+    articles, best first. A
     candidate must share at least one entity; recency alone relates nothing.
     Each article adds its entities' weights to the articles that share them
     (an index from entity to articles), so the work grows with the pairs that
@@ -33,7 +37,7 @@ def rank(articles, conf) -> dict:
     for index, article in enumerate(articles):
         for entity in article.entities:
             readers_of[id(entity)].append(index)
-    related = {}
+    related = []
     for index, article in enumerate(articles):
         by_kind: dict[int, float] = {}
         for entity in article.entities:
@@ -51,5 +55,38 @@ def rank(articles, conf) -> dict:
             if total >= conf.related_threshold:
                 scored.append((-total, -stamps[other], articles[other].url, other))
         best = heapq.nsmallest(conf.related_limit_articles, scored)
-        related[id(article)] = [articles[item[3]] for item in best]
+        related.append([item[3] for item in best])
     return related
+
+
+CACHE = "rassegna-related.pickle"
+
+
+def rank_remembered(articles, conf, folder: str | None) -> list[list[int]]:
+    """rank(), kept in `folder` between builds under a digest of all it reads:
+    each article's address, date and entities (by slug and kind), in order, and
+    the settings it uses. A body edit changes none of them, so it ranks nothing."""
+    inputs = [
+        (a.url, a.date.timestamp(), [(e.slug, e.kind) for e in a.entities])
+        for a in articles
+    ]
+    used = (
+        sorted(conf.related_weights.items()),
+        conf.related_recency_weight,
+        conf.related_recency_days,
+        conf.related_threshold,
+        conf.related_limit_articles,
+    )
+    key = hashlib.blake2b(pickle.dumps((inputs, used), 4)).digest()
+    path = Path(folder) / CACHE if folder else None
+    try:
+        kept_key, kept = pickle.loads(path.read_bytes()) if path else (None, None)
+    except (OSError, ValueError, pickle.PickleError, EOFError):
+        kept_key, kept = None, None
+    if kept_key == key:
+        return kept
+    ranked = rank(articles, conf)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps((key, ranked), pickle.HIGHEST_PROTOCOL))
+    return ranked
