@@ -27,6 +27,7 @@ Their code is Pelican's own, at the version in the site key.
 import datetime
 import decimal
 import hashlib
+import marshal
 import re
 import sys
 import types
@@ -51,6 +52,7 @@ _LEAVES = (
 )
 _ENTITY_LINK = re.compile(r"\{filename\}/\.rassegna/")
 MISSING = "\x00missing"
+_MARSHAL_VERSION = 2  # the last without references: bytes alone decide
 _VERSIONED = ("jinja2", "markupsafe", "builtins", "feedgenerator")
 
 
@@ -89,9 +91,11 @@ class Node:
 
 
 def _hash(fingerprints: list) -> bytes:
-    """A digest of `fingerprints`, each with its length, so none runs into the next."""
-    joined = b"".join([len(f).to_bytes(4, "little") + f for f in fingerprints])
-    return hashlib.blake2b(joined, digest_size=16).digest()
+    """A digest of `fingerprints`, serialised with each one's length, so none
+    runs into the next (marshal does it in C, in a format fixed by its version)."""
+    return hashlib.blake2b(
+        marshal.dumps(fingerprints, _MARSHAL_VERSION), digest_size=16
+    ).digest()
 
 
 def finish(node: Node, shapes: dict) -> tuple:
@@ -107,8 +111,16 @@ def finish(node: Node, shapes: dict) -> tuple:
             shape, fingerprints[index] = finish(entry[2], shapes)
             entry = ("o", entry[1], shape)
         parts.append(entry)
-    shape = tuple(parts)
-    return shapes.setdefault(shape, shape), _hash(fingerprints)
+    return _canonical(tuple(parts), shapes), _hash(fingerprints)
+
+
+def _canonical(shape: tuple, shapes: dict) -> tuple:
+    """The one object equal to `shape`, whose objects' shapes are already
+    canonical: they are keyed by identity, so no nested tuple is hashed again."""
+    key = tuple(
+        ("o", entry[1], id(entry[2])) if entry[0] == "o" else entry for entry in shape
+    )
+    return shapes.setdefault(key, shape)
 
 
 def intern(shape: tuple, shapes: dict, done: dict) -> tuple:
@@ -121,7 +133,7 @@ def intern(shape: tuple, shapes: dict, done: dict) -> tuple:
         ("o", entry[1], intern(entry[2], shapes, done)) if entry[0] == "o" else entry
         for entry in shape
     )
-    parts = shapes.setdefault(parts, parts)
+    parts = _canonical(parts, shapes)
     done[id(shape)] = (shape, parts)
     return parts
 
@@ -155,7 +167,7 @@ class Recording:
 
 def _leaf_bytes(value) -> bytes:
     kind = type(value)
-    if kind is str:
+    if kind is str:  # most leaves
         return b"s" + value.encode("utf-8", "surrogatepass")
     if kind is Markup:
         return b"m" + value.encode("utf-8", "surrogatepass")
@@ -457,7 +469,7 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 _LEAF, _OBJECT, _OTHER = 0, 1, 2
 _kinds: dict[type, int] = {}
 _type_names: dict[type, bytes] = {}
-_steps: dict[str, tuple] = {}
+_steps: dict[str, tuple[tuple, tuple]] = {}
 
 
 def _kind(value) -> int:
@@ -490,15 +502,17 @@ def _type_name(value) -> bytes:
 
 def wrap(value, node: Node, path: tuple):
     """`value` as a template gets it: leaves as they are (recorded), anything
-    else Watched."""
+    else Watched. The hot path of recording: Node.read and _kind inlined."""
     if _active is None or type(value) is Watched:
         return value
-    if value is MISSING:
-        node.read(path, "v", b"\x00missing")
-        return value
-    kind = _kind(value)
+    kind = _kinds.get(type(value))
+    if kind is None:
+        kind = _kind(value)
     if kind == _LEAF:
-        node.read(path, "v", _leaf_bytes(value))
+        node.entries.append(("r", path, "v"))
+        node.fingerprints.append(
+            b"\x00missing" if value is MISSING else _leaf_bytes(value)
+        )
         return value
     if kind == _OBJECT:
         child = node.children.get(path) if node.children else None
@@ -528,16 +542,19 @@ def _follow(value, how):
 
 def _attribute(obj, attribute):
     """Jinja's `obj.attribute` on a Watched value: the hot path of recording."""
-    how = _steps.get(attribute)
-    if how is None:
-        how = _steps[attribute] = ("a", attribute)
+    steps = _steps.get(attribute)
+    if steps is None:
+        how = ("a", attribute)
+        # The step, and the path of one step from an object (the common read),
+        # made once: fewer tuples built, and one object in every record.
+        steps = _steps[attribute] = (how, (how,))
     parent = obj._value
     try:
         child = getattr(parent, attribute)
     except AttributeError:
         child = _jinja_getattr(parent, attribute)
     node = obj._node
-    path = (*obj._path, how)
+    path = (*obj._path, steps[0]) if obj._path else steps[1]
     if attribute in _DESCRIBED and isinstance(parent, Content):
         node.read(path, "d", _described(parent, attribute, parent.get_siteurl()))
         return child
@@ -590,9 +607,9 @@ class Watched:
     __slots__ = ("_node", "_path", "_value")
 
     def __init__(self, value, node, path):
-        object.__setattr__(self, "_value", value)
-        object.__setattr__(self, "_node", node)
-        object.__setattr__(self, "_path", path)
+        self._value = value
+        self._node = node
+        self._path = path
 
     @property
     def __class__(self):
