@@ -62,31 +62,27 @@ class Unsure(Exception):
 
 class Node:
     """The reads from one object (or, at the top, from the page's context), in
-    the order made: ("r", path, kind) for a value read along `path`, with its
-    fingerprint in `fingerprints`; ("o", path, Node) for an object reached along
-    `path`, whose own reads are that Node's. An article's Node looks the same
+    the order first made: ("r", path, kind) → the fingerprint of the value read
+    along `path`; ("o", path) → the Node of an object reached along `path`.
+    A read made again (`SITEURL` in every link) is kept once: nothing changes
+    what a path gives while a page renders. An article's Node looks the same
     on every page that lists it the same way, so the next build checks it once,
     not once a page."""
 
-    __slots__ = ("children", "entries", "fingerprints")
+    __slots__ = ("objects", "reads")
 
     def __init__(self):
-        self.entries: list = []
-        self.fingerprints: list = []
-        self.children: dict | None = None
+        self.reads: dict = {}
+        self.objects = False  # whether any object was reached from here
 
     def read(self, path: tuple, kind: str, fingerprint: bytes) -> None:
-        self.entries.append(("r", path, kind))
-        self.fingerprints.append(fingerprint)
+        self.reads.setdefault(("r", path, kind), fingerprint)
 
     def child(self, path: tuple) -> "Node":
-        if self.children is None:
-            self.children = {}
-        node = self.children.get(path)
+        node = self.reads.get(("o", path))
         if node is None:
-            node = self.children[path] = Node()
-            self.entries.append(("o", path, node))
-            self.fingerprints.append(None)
+            node = self.reads[("o", path)] = Node()
+            self.objects = True
         return node
 
 
@@ -101,16 +97,19 @@ def _hash(fingerprints: list) -> bytes:
 def finish(node: Node, shapes: dict) -> tuple:
     """(shape, digest) of a Node: its paths, and a digest of what they gave;
     equal shapes are one object (`shapes` interns them)."""
-    if node.children is None:
-        shape = tuple(node.entries)
-        return shapes.setdefault(shape, shape), _hash(node.fingerprints)
+    if not node.objects:
+        shape = tuple(node.reads)
+        return shapes.setdefault(shape, shape), _hash(list(node.reads.values()))
     parts = []
-    fingerprints = node.fingerprints
-    for index, entry in enumerate(node.entries):
-        if entry[0] == "o":
-            shape, fingerprints[index] = finish(entry[2], shapes)
-            entry = ("o", entry[1], shape)
-        parts.append(entry)
+    fingerprints = []
+    for key, value in node.reads.items():
+        if key[0] == "o":
+            shape, digest = finish(value, shapes)
+            parts.append(("o", key[1], shape))
+            fingerprints.append(digest)
+        else:
+            parts.append(key)
+            fingerprints.append(value)
     return _canonical(tuple(parts), shapes), _hash(fingerprints)
 
 
@@ -440,7 +439,11 @@ def read_fingerprint(value, kind: str, fingerprints: Fingerprints) -> bytes:
 
 
 def _record(node: Node, path: tuple, kind: str, value) -> None:
-    if _active is not None and not _active.unsure:
+    if (
+        _active is not None
+        and not _active.unsure
+        and ("r", path, kind) not in node.reads
+    ):
         try:
             node.read(path, kind, read_fingerprint(value, kind, _fingerprints()))
         except (Unsure, RecursionError):
@@ -509,13 +512,14 @@ def wrap(value, node: Node, path: tuple):
     if kind is None:
         kind = _kind(value)
     if kind == _LEAF:
-        node.entries.append(("r", path, "v"))
-        node.fingerprints.append(
-            b"\x00missing" if value is MISSING else _leaf_bytes(value)
-        )
+        entry = ("r", path, "v")
+        if entry not in node.reads:
+            node.reads[entry] = (
+                b"\x00missing" if value is MISSING else _leaf_bytes(value)
+            )
         return value
     if kind == _OBJECT:
-        child = node.children.get(path) if node.children else None
+        child = node.reads.get(("o", path))
         if child is None:
             child = node.child(path)
             child.read((), "t", _type_name(value))
