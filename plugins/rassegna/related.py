@@ -37,25 +37,32 @@ def rank(articles, conf) -> list[list[int]]:
     for index, article in enumerate(articles):
         for entity in article.entities:
             readers_of[id(entity)].append(index)
+    threshold = conf.related_threshold
+    limit = conf.related_limit_articles
     related = []
     for index, article in enumerate(articles):
-        by_kind: dict[int, float] = {}
+        shared: dict[int, float] = {}
         for entity in article.entities:
             weight = weights.get(entity.kind, 0)
             for other in readers_of[id(entity)]:
-                if other != index:
-                    by_kind[other] = by_kind.get(other, 0) + weight
+                shared[other] = shared.get(other, 0) + weight
+        shared.pop(index, None)
+        # A candidate scores at most its shared weight plus the whole recency
+        # weight: one that cannot reach the threshold, or the limit-th best
+        # shared weight (those candidates score at least that), is not listed.
+        bound = threshold
+        if limit and len(shared) > limit:
+            bound = max(bound, heapq.nlargest(limit, shared.values())[-1])
         scored = []
-        for other, weighed in by_kind.items():
-            if weighed + recency_weight < conf.related_threshold:
-                continue  # not even a same-moment story would reach it
+        for other, weighed in shared.items():
+            if weighed + recency_weight < bound:
+                continue
             total = weighed + recency_weight * closeness(
                 stamps[index] - stamps[other], conf.related_recency_days
             )
-            if total >= conf.related_threshold:
+            if total >= threshold:
                 scored.append((-total, -stamps[other], articles[other].url, other))
-        best = heapq.nsmallest(conf.related_limit_articles, scored)
-        related.append([item[3] for item in best])
+        related.append([item[3] for item in heapq.nsmallest(limit, scored)])
     return related
 
 
