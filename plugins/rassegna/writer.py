@@ -38,7 +38,8 @@ from .signature import site_key
 logger = logging.getLogger(__name__)
 
 # Sent at the end of every build, once the output folder holds exactly this
-# build's files: for steps that read the finished site.
+# build's files: for steps that read the finished site. A receiver returns the
+# files it left as the last build made them (or nothing).
 output_settled = blinker.signal("rassegna_output_settled")
 
 MANIFEST = "rassegna-pages.pickle"
@@ -378,16 +379,20 @@ class DigestWriter(Writer):
                 source = os.path.join(self.settings["PATH"], static.source_path)
                 if os.path.isfile(source):
                     known.add(static.save_as)
+        retention = self.settings.get("OUTPUT_RETENTION", ())
         produced = outputs.produced(self.output_path, self._before, known)
-        outputs.remove_stale(
-            self.output_path,
-            set(previous.get("produced", ())) - produced,
-            self.settings.get("OUTPUT_RETENTION", ()),
-        )
-        # Work on the finished folder (the search index) sees no stale page; what
-        # it writes counts as produced, so it too is removed once not made.
-        output_settled.send(pelican)
+        stale = set(previous.get("produced", ())) - produced
+        # Work on the finished folder (the search index) reads its pages: it sees
+        # no stale page. What it writes counts as produced, and so do the files
+        # its receivers return, which they kept as the last build left them;
+        # then every other file the last build produced and this one did not goes.
+        pages = {name for name in stale if name.endswith(".html")}
+        outputs.remove_stale(self.output_path, pages, retention)
+        for _, kept in output_settled.send(pelican):
+            known.update(kept or ())
         produced = outputs.produced(self.output_path, self._before, known)
+        stale = set(previous.get("produced", ())) - produced
+        outputs.remove_stale(self.output_path, stale - pages, retention)
         manifest = {
             "format": _FORMAT,
             "site": self._site,
