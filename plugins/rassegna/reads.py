@@ -920,7 +920,8 @@ def _walk(value, path: tuple):
         if value is MISSING:
             break
         kind = how[0]
-        # The two common steps inlined: `value.name`, and a name in the context.
+        # The common steps inlined: `value.name`, a name in the context, and
+        # an item of a list met while iterating.
         if kind == "a":
             try:
                 value = getattr(value, how[1])
@@ -929,6 +930,9 @@ def _walk(value, path: tuple):
                 pass
         elif kind == "r":
             value = value.get(how[1], MISSING)
+            continue
+        elif kind == "n" and type(value) is list:
+            value = value[how[1]] if how[1] < len(value) else MISSING
             continue
         value = step(value, how)
     return value
