@@ -333,7 +333,7 @@ class WarmSite:
 
         def settled(pelican):
             pages_written()
-            index_site(pelican)
+            return index_site(pelican)
 
         # Pelican says a warning once per process; a build says it every time.
         LimitFilter._raised_messages.clear()

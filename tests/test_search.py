@@ -149,6 +149,26 @@ def test_a_rebuild_leaves_no_stale_index_files(site, tmp_path):
     assert tree(rebuilt.output / "pagefind") == tree(clean.output / "pagefind")
 
 
+def test_a_rebuild_with_the_same_pages_keeps_the_index_untouched(tmp_path):
+    """Pagefind would write the same bytes from the same pages: the bundle is
+    kept, not rewritten, and counted as the build's (not removed as stale); a
+    bundle changed by hand is written again."""
+    site = build_site(tmp_path, ARTICLES, REGISTRY)
+    bundle = site.output / "pagefind"
+    written = {p: p.stat().st_ctime_ns for p in bundle.rglob("*") if p.is_file()}
+    content = tmp_path / "content"
+    run_pelican(content, site.output, tmp_path / "cache")
+    assert {p: p.stat().st_ctime_ns for p in bundle.rglob("*") if p.is_file()} == (
+        written
+    )
+    clean = build_site(tmp_path / "clean", ARTICLES, REGISTRY)
+    assert tree(bundle) == tree(clean.output / "pagefind")
+    fragment = next((bundle / "fragment").iterdir())
+    fragment.unlink()
+    run_pelican(content, site.output, tmp_path / "cache")
+    assert tree(bundle) == tree(clean.output / "pagefind")
+
+
 def test_the_index_does_not_replace_a_folder_it_did_not_write(tmp_path):
     mine = tmp_path / "output" / "pagefind"
     mine.mkdir(parents=True)

@@ -16,15 +16,25 @@ from pathlib import Path
 def scan(output_path: str) -> dict[str, tuple[int, int]]:
     """Every file below `output_path`: relative name → (inode, change time)."""
     found = {}
-    for folder, _, files in os.walk(output_path):
-        for name in files:
-            path = os.path.join(folder, name)
+    folders = [("", output_path)]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = prefix + entry.name
             try:
-                status = os.stat(path)
+                if entry.is_dir():
+                    # As os.walk: a link to a folder is neither walked nor a file.
+                    if not entry.is_symlink():
+                        folders.append((name + "/", entry.path))
+                    continue
+                status = entry.stat()
             except OSError:
                 continue
-            relative = os.path.relpath(path, output_path).replace(os.sep, "/")
-            found[relative] = (status.st_ino, status.st_ctime_ns)
+            found[name] = (status.st_ino, status.st_ctime_ns)
     return found
 
 

@@ -110,7 +110,8 @@ def entities_by_kind(entities) -> list:
 
 
 def _cache_folder(settings: dict) -> str | None:
-    """Where drawn outlines are kept between builds, when the build keeps a cache."""
+    """Where drawn outlines and related lists are kept between builds, when the
+    build keeps a cache."""
     return settings["CACHE_PATH"] if settings.get("CACHE_CONTENT") else None
 
 
@@ -180,11 +181,11 @@ class DigestPagesGenerator(Generator):
             (a for topic in digest.topics for a in topic.articles),
             key=lambda a: (a.date, a.url),
         )
-        ranked = related.rank(in_time, conf)
+        ranked = related.rank_remembered(in_time, conf, _cache_folder(self.settings))
         for index, article in enumerate(in_time):
             article.countries = main_country_first(article)
             article.entities_by_kind = entities_by_kind(article.entities)
-            article.related_articles = ranked[id(article)]
+            article.related_articles = [in_time[i] for i in ranked[index]]
             article.previous_in_time = in_time[index - 1] if index else None
             article.next_in_time = (
                 in_time[index + 1] if index + 1 < len(in_time) else None

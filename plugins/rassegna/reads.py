@@ -27,6 +27,7 @@ Their code is Pelican's own, at the version in the site key.
 import datetime
 import decimal
 import hashlib
+import marshal
 import re
 import sys
 import types
@@ -51,6 +52,7 @@ _LEAVES = (
 )
 _ENTITY_LINK = re.compile(r"\{filename\}/\.rassegna/")
 MISSING = "\x00missing"
+_MARSHAL_VERSION = 2  # the last without references: bytes alone decide
 _VERSIONED = ("jinja2", "markupsafe", "builtins", "feedgenerator")
 
 
@@ -60,55 +62,64 @@ class Unsure(Exception):
 
 class Node:
     """The reads from one object (or, at the top, from the page's context), in
-    the order made: ("r", path, kind) for a value read along `path`, with its
-    fingerprint in `fingerprints`; ("o", path, Node) for an object reached along
-    `path`, whose own reads are that Node's. An article's Node looks the same
+    the order first made: ("r", path, kind) → the fingerprint of the value read
+    along `path`; ("o", path) → the Node of an object reached along `path`.
+    A read made again (`SITEURL` in every link) is kept once: nothing changes
+    what a path gives while a page renders. An article's Node looks the same
     on every page that lists it the same way, so the next build checks it once,
     not once a page."""
 
-    __slots__ = ("children", "entries", "fingerprints")
+    __slots__ = ("objects", "reads")
 
     def __init__(self):
-        self.entries: list = []
-        self.fingerprints: list = []
-        self.children: dict | None = None
+        self.reads: dict = {}
+        self.objects = False  # whether any object was reached from here
 
     def read(self, path: tuple, kind: str, fingerprint: bytes) -> None:
-        self.entries.append(("r", path, kind))
-        self.fingerprints.append(fingerprint)
+        self.reads.setdefault(("r", path, kind), fingerprint)
 
     def child(self, path: tuple) -> "Node":
-        if self.children is None:
-            self.children = {}
-        node = self.children.get(path)
+        node = self.reads.get(("o", path))
         if node is None:
-            node = self.children[path] = Node()
-            self.entries.append(("o", path, node))
-            self.fingerprints.append(None)
+            node = self.reads[("o", path)] = Node()
+            self.objects = True
         return node
 
 
 def _hash(fingerprints: list) -> bytes:
-    """A digest of `fingerprints`, each with its length, so none runs into the next."""
-    joined = b"".join([len(f).to_bytes(4, "little") + f for f in fingerprints])
-    return hashlib.blake2b(joined, digest_size=16).digest()
+    """A digest of `fingerprints`, serialised with each one's length, so none
+    runs into the next (marshal does it in C, in a format fixed by its version)."""
+    return hashlib.blake2b(
+        marshal.dumps(fingerprints, _MARSHAL_VERSION), digest_size=16
+    ).digest()
 
 
 def finish(node: Node, shapes: dict) -> tuple:
     """(shape, digest) of a Node: its paths, and a digest of what they gave;
     equal shapes are one object (`shapes` interns them)."""
-    if node.children is None:
-        shape = tuple(node.entries)
-        return shapes.setdefault(shape, shape), _hash(node.fingerprints)
+    if not node.objects:
+        shape = tuple(node.reads)
+        return shapes.setdefault(shape, shape), _hash(list(node.reads.values()))
     parts = []
-    fingerprints = node.fingerprints
-    for index, entry in enumerate(node.entries):
-        if entry[0] == "o":
-            shape, fingerprints[index] = finish(entry[2], shapes)
-            entry = ("o", entry[1], shape)
-        parts.append(entry)
-    shape = tuple(parts)
-    return shapes.setdefault(shape, shape), _hash(fingerprints)
+    fingerprints = []
+    for key, value in node.reads.items():
+        if key[0] == "o":
+            shape, digest = finish(value, shapes)
+            parts.append(("o", key[1], shape))
+            fingerprints.append(digest)
+        else:
+            parts.append(key)
+            fingerprints.append(value)
+    return _canonical(tuple(parts), shapes), _hash(fingerprints)
+
+
+def _canonical(shape: tuple, shapes: dict) -> tuple:
+    """The one object equal to `shape`, whose objects' shapes are already
+    canonical: they are keyed by identity, so no nested tuple is hashed again."""
+    key = tuple(
+        ("o", entry[1], id(entry[2])) if entry[0] == "o" else entry for entry in shape
+    )
+    return shapes.setdefault(key, shape)
 
 
 def intern(shape: tuple, shapes: dict, done: dict) -> tuple:
@@ -121,7 +132,7 @@ def intern(shape: tuple, shapes: dict, done: dict) -> tuple:
         ("o", entry[1], intern(entry[2], shapes, done)) if entry[0] == "o" else entry
         for entry in shape
     )
-    parts = shapes.setdefault(parts, parts)
+    parts = _canonical(parts, shapes)
     done[id(shape)] = (shape, parts)
     return parts
 
@@ -155,7 +166,7 @@ class Recording:
 
 def _leaf_bytes(value) -> bytes:
     kind = type(value)
-    if kind is str:
+    if kind is str:  # most leaves
         return b"s" + value.encode("utf-8", "surrogatepass")
     if kind is Markup:
         return b"m" + value.encode("utf-8", "surrogatepass")
@@ -428,7 +439,11 @@ def read_fingerprint(value, kind: str, fingerprints: Fingerprints) -> bytes:
 
 
 def _record(node: Node, path: tuple, kind: str, value) -> None:
-    if _active is not None and not _active.unsure:
+    if (
+        _active is not None
+        and not _active.unsure
+        and ("r", path, kind) not in node.reads
+    ):
         try:
             node.read(path, kind, read_fingerprint(value, kind, _fingerprints()))
         except (Unsure, RecursionError):
@@ -457,7 +472,7 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 _LEAF, _OBJECT, _OTHER = 0, 1, 2
 _kinds: dict[type, int] = {}
 _type_names: dict[type, bytes] = {}
-_steps: dict[str, tuple] = {}
+_steps: dict[str, tuple[tuple, tuple]] = {}
 
 
 def _kind(value) -> int:
@@ -490,18 +505,21 @@ def _type_name(value) -> bytes:
 
 def wrap(value, node: Node, path: tuple):
     """`value` as a template gets it: leaves as they are (recorded), anything
-    else Watched."""
+    else Watched. The hot path of recording: Node.read and _kind inlined."""
     if _active is None or type(value) is Watched:
         return value
-    if value is MISSING:
-        node.read(path, "v", b"\x00missing")
-        return value
-    kind = _kind(value)
+    kind = _kinds.get(type(value))
+    if kind is None:
+        kind = _kind(value)
     if kind == _LEAF:
-        node.read(path, "v", _leaf_bytes(value))
+        entry = ("r", path, "v")
+        if entry not in node.reads:
+            node.reads[entry] = (
+                b"\x00missing" if value is MISSING else _leaf_bytes(value)
+            )
         return value
     if kind == _OBJECT:
-        child = node.children.get(path) if node.children else None
+        child = node.reads.get(("o", path))
         if child is None:
             child = node.child(path)
             child.read((), "t", _type_name(value))
@@ -528,16 +546,19 @@ def _follow(value, how):
 
 def _attribute(obj, attribute):
     """Jinja's `obj.attribute` on a Watched value: the hot path of recording."""
-    how = _steps.get(attribute)
-    if how is None:
-        how = _steps[attribute] = ("a", attribute)
+    steps = _steps.get(attribute)
+    if steps is None:
+        how = ("a", attribute)
+        # The step, and the path of one step from an object (the common read),
+        # made once: fewer tuples built, and one object in every record.
+        steps = _steps[attribute] = (how, (how,))
     parent = obj._value
     try:
         child = getattr(parent, attribute)
     except AttributeError:
         child = _jinja_getattr(parent, attribute)
     node = obj._node
-    path = (*obj._path, how)
+    path = (*obj._path, steps[0]) if obj._path else steps[1]
     if attribute in _DESCRIBED and isinstance(parent, Content):
         node.read(path, "d", _described(parent, attribute, parent.get_siteurl()))
         return child
@@ -590,9 +611,9 @@ class Watched:
     __slots__ = ("_node", "_path", "_value")
 
     def __init__(self, value, node, path):
-        object.__setattr__(self, "_value", value)
-        object.__setattr__(self, "_node", node)
-        object.__setattr__(self, "_path", path)
+        self._value = value
+        self._node = node
+        self._path = path
 
     @property
     def __class__(self):
@@ -899,7 +920,8 @@ def _walk(value, path: tuple):
         if value is MISSING:
             break
         kind = how[0]
-        # The two common steps inlined: `value.name`, and a name in the context.
+        # The common steps inlined: `value.name`, a name in the context, and
+        # an item of a list met while iterating.
         if kind == "a":
             try:
                 value = getattr(value, how[1])
@@ -908,6 +930,9 @@ def _walk(value, path: tuple):
                 pass
         elif kind == "r":
             value = value.get(how[1], MISSING)
+            continue
+        elif kind == "n" and type(value) is list:
+            value = value[how[1]] if how[1] < len(value) else MISSING
             continue
         value = step(value, how)
     return value

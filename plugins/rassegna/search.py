@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import cbor2
 from pagefind_bin import get_executable
 
+from . import outputs
 from .errors import BuildError
 from .settings import read as read_settings
 
@@ -32,15 +34,27 @@ _SIGNATURE = b"pagefind_dcd"
 # What Pagefind reports when no page is marked for the index: it then indexes
 # every page, drafts and hidden articles included.
 _NOTHING_MARKED = "Did not find a data-pagefind-body element"
+# In the cache: what the last index was made from, and what its bundle held.
+_RECORD = "rassegna-search.json"
 
 
-def index_site(pelican) -> None:
-    """output_settled: index the finished site, the last step of every build."""
+def index_site(pelican) -> list[str]:
+    """output_settled: index the finished site, the last step of every build.
+    When the pages are the very files the last index was made from and its
+    bundle is as that build left it, Pagefind would write the same bytes: the
+    bundle is kept instead, and its files are returned, for the writer to count
+    as this build's."""
     bundle = read_settings(pelican.settings).search_bundle
     if not bundle:
-        return
+        return []
     output = Path(pelican.settings["OUTPUT_PATH"])
     folder = output / bundle
+    record = _record_file(pelican.settings)
+    pages = _pages_stamp(output, bundle)
+    if folder.exists() and record is not None:
+        kept = _kept(record, pages, folder)
+        if kept is not None:
+            return [f"{bundle}/{name}" for name in kept]
     if folder.exists():
         if not (folder / _BUNDLE_MARK).is_file():
             raise BuildError(
@@ -50,6 +64,8 @@ def index_site(pelican) -> None:
             )
         # Pagefind adds its files next to the last build's; stale ones would stay.
         shutil.rmtree(folder)
+    if record is not None:
+        record.unlink(missing_ok=True)
     command = [
         str(get_executable()),
         "--site",
@@ -69,8 +85,58 @@ def index_site(pelican) -> None:
             "No published page to index: the search page finds nothing until"
             " an article is published"
         )
-        return
+        return []
     make_deterministic(folder)
+    if record is not None:
+        stamp = {"pages": pages, "bundle": _bundle_stamp(folder)}
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+    return []
+
+
+def _record_file(settings: dict) -> Path | None:
+    """Where the last index's sources are noted, when the build keeps a cache."""
+    if not settings.get("CACHE_CONTENT"):
+        return None
+    return Path(settings["CACHE_PATH"]) / _RECORD
+
+
+def _pages_stamp(output: Path, bundle: str) -> str:
+    """A digest of what Pagefind reads: Pagefind itself and every HTML file of
+    the site outside the bundle, by name, inode and change time (which every
+    write moves and no copy can set back)."""
+    executable = Path(get_executable())
+    status = executable.stat()
+    parts = [(str(executable), status.st_size, status.st_mtime_ns)]
+    # Pagefind also reads a configuration file in the folder it runs from, and
+    # PAGEFIND_ variables.
+    for config in sorted(Path.cwd().glob("pagefind.*")):
+        if config.is_file():
+            parts.append((config.name, config.read_bytes()))
+    parts.append(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith("PAGEFIND"))
+    )
+    for name, stamp in sorted(outputs.scan(str(output)).items()):
+        if name.endswith(".html") and not name.startswith(bundle + "/"):
+            parts.append((name, *stamp))
+    return hashlib.blake2b(repr(parts).encode()).hexdigest()
+
+
+def _bundle_stamp(folder: Path) -> dict:
+    return {name: list(stamp) for name, stamp in outputs.scan(str(folder)).items()}
+
+
+def _kept(record: Path, pages: str, folder: Path) -> list[str] | None:
+    """The bundle's files, if the last index was made from `pages` and its
+    bundle has not changed since; None otherwise."""
+    try:
+        last = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    bundle = _bundle_stamp(folder)
+    if last.get("pages") != pages or last.get("bundle") != bundle:
+        return None
+    return sorted(bundle)
 
 
 def _read(path: Path):

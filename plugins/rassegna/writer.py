@@ -38,12 +38,14 @@ from .signature import site_key
 logger = logging.getLogger(__name__)
 
 # Sent at the end of every build, once the output folder holds exactly this
-# build's files: for steps that read the finished site.
+# build's files: for steps that read the finished site. A receiver returns the
+# files it left as the last build made them (or nothing).
 output_settled = blinker.signal("rassegna_output_settled")
 
 MANIFEST = "rassegna-pages.pickle"
 _FORMAT = 3
 _PARALLEL_FROM = 16
+_KEPT = "kept"  # a page replayed to its last digest, not rendered
 _FEED_CONTEXT = ("SITEURL", "FEED_DOMAIN", "SITENAME", "SITESUBTITLE", "localsiteurl")
 
 
@@ -193,27 +195,25 @@ class DigestWriter(Writer):
         site = site_key(self.settings, list(environments.values()))
         previous = self._previous()
         same_site = site is not None and previous.get("site") == site
-        replay = reads.Replay()
-        to_render = []
-        for job in jobs:
-            record = previous.get("pages", {}).get(job.name) if same_site else None
-            if (
-                record is not None
-                and _same_file(sanitised_join(self.output_path, job.name), record)
-                and _replay(job, replay, record[0]) == record[1]
-            ):
-                self._records[job.name] = record
-                continue
-            to_render.append(job)
-        del replay
+        last = previous.get("pages", {}) if same_site else {}
         processes = read_settings(self.settings).processes
-        rendered = self._render_all(to_render, processes)
-        for name, (shape, digest) in rendered.items():
+        results = self._render_all(jobs, processes, last)
+        # The workers' shapes made one object where equal (the kept records'
+        # already are): a smaller manifest and fewer nodes to replay.
+        shapes: dict = {}
+        done: dict = {}
+        rendered = 0
+        for name, result in results.items():
+            if result == _KEPT:
+                self._records[name] = last[name]
+                continue
+            rendered += 1
+            shape, digest = result
             path = sanitised_join(self.output_path, name)
             if shape is not None and os.path.isfile(path):
                 status = os.stat(path)
                 self._records[name] = (
-                    shape,
+                    reads.intern(shape, shapes, done),
                     digest,
                     status.st_size,
                     status.st_mtime_ns,
@@ -222,22 +222,32 @@ class DigestWriter(Writer):
                 self._records.pop(name, None)
         self._site = site
         self._announce(jobs)
-        logger.info("Rendered %d of %d pages and feeds", len(to_render), len(jobs))
+        logger.info("Rendered %d of %d pages and feeds", rendered, len(jobs))
 
-    def _render_all(self, jobs: list[Job], processes: int) -> dict:
-        """Render on `processes` cores: this process takes one share and forked
-        workers the others (one fewer copy of the build in memory than a pool).
-        What each page read comes back through a pipe."""
+    def _render_all(self, jobs: list[Job], processes: int, last: dict) -> dict:
+        """Replay and, where the reads changed, render `jobs` on `processes`
+        cores: this process takes one share and forked workers the others (one
+        fewer copy of the build in memory than a pool). What each page read
+        comes back through a pipe: _KEPT, or the new (shape, digest).
+
+        With a last build to replay against, each process takes a run of
+        neighbouring names, so the objects a run reaches (articles, entities)
+        are replayed in one process; on a first build, pages are dealt in turns,
+        which evens out the rendering."""
         shares = [jobs]
         if processes > 1 and len(jobs) >= _PARALLEL_FROM:
-            shares = [jobs[i::processes] for i in range(processes)]
+            if last:
+                size = -(-len(jobs) // processes)
+                shares = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+            else:
+                shares = [jobs[i::processes] for i in range(processes)]
         # Objects frozen before the fork are left alone by the workers' collector,
         # so fewer of the memory pages shared with them get copied.
         gc.freeze()
         context = multiprocessing.get_context("fork")
         pipes = [context.Pipe(duplex=False) for _ in shares[1:]]
         workers = [
-            context.Process(target=self._render_share, args=(share, sender))
+            context.Process(target=self._render_share, args=(share, last, sender))
             for share, (_, sender) in zip(shares[1:], pipes, strict=True)
         ]
         results = {}
@@ -247,7 +257,7 @@ class DigestWriter(Writer):
                 worker.start()
             for _, sender in pipes:
                 sender.close()
-            done, mine = self._render_each(shares[0])
+            done, mine = self._render_each(shares[0], last)
             results.update(mine)
             failed = not done
             for receiver, _ in pipes:
@@ -265,21 +275,32 @@ class DigestWriter(Writer):
             raise RuntimeError("Some pages could not be written: see the errors above")
         return results
 
-    def _render_share(self, jobs: list[Job], sender) -> None:
-        """A worker process's part of the rendering, sent back with its reads."""
-        done, results = self._render_each(jobs)
+    def _render_share(self, jobs: list[Job], last: dict, sender) -> None:
+        """A worker process's part of the work, sent back with its reads."""
+        done, results = self._render_each(jobs, last)
         sender.send((done, results))
         sender.close()
 
-    def _render_each(self, jobs: list[Job]) -> tuple[bool, dict]:
-        """Render `jobs`, logging each that fails: whether all went well, and
-        each page's recorded reads (shape, digest), or None when unsure."""
+    def _render_each(self, jobs: list[Job], last: dict) -> tuple[bool, dict]:
+        """Keep each of `jobs` whose file is as the last build left it and whose
+        recorded reads replay to the same digest; render the others, logging each
+        that fails. Whether all went well, and for each page _KEPT or its new
+        (shape, digest), (None, None) when unsure."""
         done = True
         results = {}
         shapes: dict = {}
+        replay = reads.Replay()
         self._opening = "direct"
         try:
             for job in jobs:
+                record = last.get(job.name)
+                if (
+                    record is not None
+                    and _same_file(sanitised_join(self.output_path, job.name), record)
+                    and _replay(job, replay, record[0]) == record[1]
+                ):
+                    results[job.name] = _KEPT
+                    continue
                 try:
                     shape, digest = self._render(job, shapes)
                 except Exception as error:
@@ -358,26 +379,24 @@ class DigestWriter(Writer):
                 source = os.path.join(self.settings["PATH"], static.source_path)
                 if os.path.isfile(source):
                     known.add(static.save_as)
+        retention = self.settings.get("OUTPUT_RETENTION", ())
         produced = outputs.produced(self.output_path, self._before, known)
-        outputs.remove_stale(
-            self.output_path,
-            set(previous.get("produced", ())) - produced,
-            self.settings.get("OUTPUT_RETENTION", ()),
-        )
-        # Work on the finished folder (the search index) sees no stale page; what
-        # it writes counts as produced, so it too is removed once not made.
-        output_settled.send(pelican)
+        stale = set(previous.get("produced", ())) - produced
+        # Work on the finished folder (the search index) reads its pages: it sees
+        # no stale page. What it writes counts as produced, and so do the files
+        # its receivers return, which they kept as the last build left them;
+        # then every other file the last build produced and this one did not goes.
+        pages = {name for name in stale if name.endswith(".html")}
+        outputs.remove_stale(self.output_path, pages, retention)
+        for _, kept in output_settled.send(pelican):
+            known.update(kept or ())
         produced = outputs.produced(self.output_path, self._before, known)
-        shapes: dict = {}
-        done: dict = {}
-        pages = {
-            name: (reads.intern(shape, shapes, done), *rest)
-            for name, (shape, *rest) in self._records.items()
-        }
+        stale = set(previous.get("produced", ())) - produced
+        outputs.remove_stale(self.output_path, stale - pages, retention)
         manifest = {
             "format": _FORMAT,
             "site": self._site,
-            "pages": pages,
+            "pages": self._records,
             "produced": sorted(produced),
         }
         self._manifest.parent.mkdir(parents=True, exist_ok=True)
