@@ -50,9 +50,10 @@ def index_site(pelican) -> list[str]:
     output = Path(pelican.settings["OUTPUT_PATH"])
     folder = output / bundle
     record = _record_file(pelican.settings)
-    pages = _pages_stamp(output, bundle)
+    found = outputs.scan(str(output))
+    pages = _pages_stamp(found, bundle)
     if folder.exists() and record is not None:
-        kept = _kept(record, pages, folder)
+        kept = _kept(record, pages, _in_bundle(found, bundle))
         if kept is not None:
             return [f"{bundle}/{name}" for name in kept]
     if folder.exists():
@@ -88,7 +89,7 @@ def index_site(pelican) -> list[str]:
         return []
     make_deterministic(folder)
     if record is not None:
-        stamp = {"pages": pages, "bundle": _bundle_stamp(folder)}
+        stamp = {"pages": pages, "bundle": _stamps(outputs.scan(str(folder)))}
         record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
     return []
@@ -101,10 +102,10 @@ def _record_file(settings: dict) -> Path | None:
     return Path(settings["CACHE_PATH"]) / _RECORD
 
 
-def _pages_stamp(output: Path, bundle: str) -> str:
+def _pages_stamp(found: dict, bundle: str) -> str:
     """A digest of what Pagefind reads: Pagefind itself and every HTML file of
-    the site outside the bundle, by name, inode and change time (which every
-    write moves and no copy can set back)."""
+    the site outside the bundle (`found`: the output folder's scan), by name,
+    inode and change time (which every write moves and no copy can set back)."""
     executable = Path(get_executable())
     status = executable.stat()
     parts = [(str(executable), status.st_size, status.st_mtime_ns)]
@@ -116,25 +117,35 @@ def _pages_stamp(output: Path, bundle: str) -> str:
     parts.append(
         sorted((k, v) for k, v in os.environ.items() if k.startswith("PAGEFIND"))
     )
-    for name, stamp in sorted(outputs.scan(str(output)).items()):
+    for name, stamp in sorted(found.items()):
         if name.endswith(".html") and not name.startswith(bundle + "/"):
             parts.append((name, *stamp))
     return hashlib.blake2b(repr(parts).encode()).hexdigest()
 
 
-def _bundle_stamp(folder: Path) -> dict:
-    return {name: list(stamp) for name, stamp in outputs.scan(str(folder)).items()}
+def _in_bundle(found: dict, bundle: str) -> dict:
+    """The bundle's files in the output folder's scan, named within the bundle."""
+    prefix = bundle + "/"
+    return {
+        name.removeprefix(prefix): stamp
+        for name, stamp in found.items()
+        if name.startswith(prefix)
+    }
 
 
-def _kept(record: Path, pages: str, folder: Path) -> list[str] | None:
-    """The bundle's files, if the last index was made from `pages` and its
-    bundle has not changed since; None otherwise."""
+def _stamps(files: dict) -> dict:
+    """A scan as JSON keeps it: each stamp a list."""
+    return {name: list(stamp) for name, stamp in files.items()}
+
+
+def _kept(record: Path, pages: str, bundle: dict) -> list[str] | None:
+    """The bundle's files, if the last index was made from `pages` and the
+    bundle (its scan) has not changed since; None otherwise."""
     try:
         last = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    bundle = _bundle_stamp(folder)
-    if last.get("pages") != pages or last.get("bundle") != bundle:
+    if last.get("pages") != pages or last.get("bundle") != _stamps(bundle):
         return None
     return sorted(bundle)
 
