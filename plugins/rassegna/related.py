@@ -25,8 +25,8 @@ def closeness(apart_seconds: float, window_days: float) -> float:
 
 def rank(articles, conf) -> list[list[int]]:
     """For each of `articles`, the indexes of up to RELATED_LIMIT related
-    articles, best first. A
-    candidate must share at least one entity; recency alone relates nothing.
+    articles, best first. A candidate must share at least one entity; recency
+    alone relates nothing.
     Each article adds its entities' weights to the articles that share them
     (an index from entity to articles), so the work grows with the pairs that
     share something, not with every pair."""
