@@ -64,6 +64,10 @@ DIRECT_TEMPLATES = ["index", "404", "search"]
 # RASSEGNA_SEARCH_BUNDLE) after every build.
 SEARCH_URL = "cerca/"
 SEARCH_SAVE_AS = "cerca/index.html"
+# While writing, a large site's index is made in parts of about 1,000 pages, so a
+# saved edit re-indexes only the parts its pages fall in; the publication goes
+# back to one index (publishconf.py), the quickest for a reader's browser to load.
+RASSEGNA_SEARCH_PART_PAGES = 1000
 # Article sources live in content/notizie/ (a subfolder names the topic of the
 # articles in it that have no Category), pages in content/pagine/ or, as in
 # Pelican's own layout, content/pages/; content/entities.yml is the registry. A
