@@ -113,10 +113,13 @@ def index_site(pelican) -> list[str]:
     unchanged = list_file.is_file() and list_file.read_text(encoding="utf-8") == listed
     if not unchanged:
         list_file.write_text(listed, encoding="utf-8")
-    # Linking a page moves its change time: the pages are stamped again.
-    found = outputs.scan(str(output))
-    pages = {name: found[name] for name in pages if name in found}
-    in_bundle = _in_bundle(found, bundle)
+    # Linking a page moves its change time: the linked pages are stamped again.
+    for key, names in parts.items():
+        if key not in kept:
+            for name in names:
+                status = os.stat(output / name)
+                pages[name] = (status.st_ino, status.st_ctime_ns)
+    in_bundle = outputs.scan(str(folder))
     made = {}
     for key, names in parts.items():
         made[key] = {
