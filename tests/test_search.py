@@ -188,6 +188,30 @@ def test_an_edit_indexes_again_only_the_part_of_its_pages(tmp_path):
     assert tree(site.output / "pagefind") == tree(clean.output / "pagefind")
 
 
+def test_an_index_in_parts_equals_a_clean_builds_after_each_edit(tmp_path):
+    """New, removed, withdrawn and edited articles move pages in and out of
+    parts: after each, the index equals a clean build's."""
+    content = tmp_path / "content"
+    site = build_site(tmp_path, ARTICLES, REGISTRY, **IN_PARTS)
+    articles = dict(ARTICLES)
+    steps = [
+        ("e.md", article("Nuovo vertice", "La **Francia** e la **Spagna**: pioppo.")),
+        ("d.md", None),
+        ("a.md", ARTICLES["a.md"].replace("\n\n", "\nStatus: draft\n\n", 1)),
+        ("e.md", article("Nuovo vertice", "La **Francia** sola: platano.")),
+    ]
+    for number, (name, text) in enumerate(steps):
+        if text is None:
+            (content / "notizie" / name).unlink()
+            del articles[name]
+        else:
+            (content / "notizie" / name).write_text(text)
+            articles[name] = text
+        run_pelican(content, site.output, tmp_path / "cache", **IN_PARTS)
+        clean = build_site(tmp_path / f"clean{number}", articles, REGISTRY, **IN_PARTS)
+        assert tree(site.output / "pagefind") == tree(clean.output / "pagefind"), name
+
+
 def _files(bundle) -> set:
     """A bundle's own files: the first's hold the other parts' folders."""
     return {
