@@ -1,5 +1,14 @@
 """Rassegna's settings for local builds; publishconf.py adds what publishing needs."""
 
+import gc
+
+# A build holds millions of long-lived objects (articles, their entities, every
+# page's recorded reads); with Python's default thresholds the cyclic collector
+# walks them about 6,000 times in a one-article rebuild of 8,000 articles (1.5 s
+# of 13 s). Collecting the youngest objects every 100,000 allocations instead of
+# 700 left 38 walks (0.4 s) and 2% more memory. Not a setting: Python's own.
+gc.set_threshold(100_000, 50, 1000)
+
 AUTHOR = "Redazione Rassegna"
 SITENAME = "Rassegna"
 SITESUBTITLE = "Notizie dal mondo, per paese, tema ed entità"
