@@ -239,9 +239,13 @@ def _index_parts(output: Path, folder: Path, parts: dict, config) -> None:
     pages only (Pagefind would otherwise read every file of the site)."""
     if not parts:
         return
-    with tempfile.TemporaryDirectory(
-        prefix=".rassegna-search-", dir=output.parent
-    ) as trees:
+    try:  # beside the output, on its file system, where links can be made
+        folders = tempfile.TemporaryDirectory(
+            prefix=".rassegna-search-", dir=output.parent
+        )
+    except OSError:  # a folder the build may not write in: copies elsewhere
+        folders = tempfile.TemporaryDirectory(prefix="rassegna-search-")
+    with folders as trees:
 
         def index(item):
             key, names = item
