@@ -92,12 +92,10 @@ def index_site(pelican) -> list[str]:
         return []
     tool = _tool_stamp()
     in_bundle = _in_bundle(found, bundle)
-    sources = {key: _sources(tool, names, pages) for key, names in parts.items()}
     kept = {}
-    for key in parts:
+    for key, names in parts.items():
         files = _files(in_bundle, key)
-        made = {"sources": sources[key], "bundle": _stamps(files)}
-        if last.get("parts", {}).get(key) == made:
+        if last.get("parts", {}).get(key) == _made(tool, names, pages, files):
             kept[key] = files
     _clear(folder, set(parts), set(kept))
     try:
@@ -108,11 +106,7 @@ def index_site(pelican) -> list[str]:
         shutil.rmtree(folder, ignore_errors=True)
         _save(record_file, {})
         raise
-    listed = json.dumps(sorted(f"{key}/" for key in parts if key))
-    list_file = folder / _PARTS_LIST
-    unchanged = list_file.is_file() and list_file.read_text(encoding="utf-8") == listed
-    if not unchanged:
-        list_file.write_text(listed, encoding="utf-8")
+    listed = _list_parts(folder, parts)
     # Linking a page moves its change time: the linked pages are stamped again.
     for key, names in parts.items():
         if key not in kept:
@@ -120,17 +114,37 @@ def index_site(pelican) -> list[str]:
                 status = os.stat(output / name)
                 pages[name] = (status.st_ino, status.st_ctime_ns)
     in_bundle = outputs.scan(str(folder))
-    made = {}
-    for key, names in parts.items():
-        made[key] = {
-            "sources": _sources(tool, names, pages),
-            "bundle": _stamps(_files(in_bundle, key)),
-        }
+    made = {
+        key: _made(tool, names, pages, _files(in_bundle, key))
+        for key, names in parts.items()
+    }
     _save(record_file, {"pages": _with_flags(pages, marked), "parts": made})
     kept_files = [name for files in kept.values() for name in files]
-    if unchanged:
+    if listed:
         kept_files.append(_PARTS_LIST)
     return sorted(f"{bundle}/{name}" for name in kept_files)
+
+
+def _made(tool: list, names: list[str], pages: dict, files: dict) -> dict:
+    """What a part's bundle is made from and what it holds: a digest of
+    Pagefind and the part's pages, by name, inode and change time (which every
+    write moves and no copy can set back), and the bundle's files' stamps."""
+    sources = [tool, [(name, *pages[name]) for name in names]]
+    return {
+        "sources": hashlib.blake2b(repr(sources).encode()).hexdigest(),
+        "bundle": _stamps(files),
+    }
+
+
+def _list_parts(folder: Path, parts: dict) -> bool:
+    """Write the list of the other parts' folders into the first bundle, for
+    the search page; whether the list was there already, as it is."""
+    listed = json.dumps(sorted(f"{key}/" for key in parts if key))
+    list_file = folder / _PARTS_LIST
+    if list_file.is_file() and list_file.read_text(encoding="utf-8") == listed:
+        return True
+    list_file.write_text(listed, encoding="utf-8")
+    return False
 
 
 def _is_bundle(folder: Path) -> bool:
@@ -198,14 +212,6 @@ def _tool_stamp() -> list:
         sorted((k, v) for k, v in os.environ.items() if k.startswith("PAGEFIND"))
     )
     return parts
-
-
-def _sources(tool: list, names: list[str], pages: dict) -> str:
-    """A digest of what a part's index is made from: Pagefind and its pages, by
-    name, inode and change time (which every write moves and no copy can set
-    back)."""
-    parts = [tool, [(name, *pages[name]) for name in names]]
-    return hashlib.blake2b(repr(parts).encode()).hexdigest()
 
 
 def _files(in_bundle: dict, key: str) -> dict:
