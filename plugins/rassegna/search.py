@@ -44,8 +44,13 @@ _SIGNATURE = b"pagefind_dcd"
 # What Pagefind reports when no page is marked for the index: it then indexes
 # every page it was given.
 _NOTHING_MARKED = "Did not find a data-pagefind-body element"
-# The attribute in a tag (text cannot hold a bare `<`): the pages Pagefind indexes.
-_MARKED = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=/>]")
+# The attribute in a start tag, after any others (quoted values may hold `>`);
+# text cannot hold a bare `<`: the pages Pagefind indexes.
+_MARKED = re.compile(
+    rb"<[A-Za-z][^\s/>]*"
+    rb"""(?:\s+[^\s"'=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*?"""
+    rb"\s+data-pagefind-body(?=[\s=/>])"
+)
 # Parts other than the first are bundles in these folders of the first's; the
 # search page reads their names from this file of the first bundle.
 _PART = "part-"
