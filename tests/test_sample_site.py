@@ -21,6 +21,7 @@ from conftest import (
     run_pelican,
     tree,
 )
+from pelican.settings import read_settings
 
 SEED = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/index.html"
 
@@ -257,19 +258,25 @@ def test_a_long_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     assert _weight(site, page) <= 30 * 1024
 
 
+def _dense_story(tmp_path: Path, **settings) -> tuple[Site, str]:
+    """The site holding tests/data/dense_article.md and five earlier related
+    stories, and the dense story's page."""
+    articles = {
+        "dense.md": (ROOT / "tests/data/dense_article.md").read_text("utf-8"),
+        **_related_stories("**Kais Saied** e **Giorgia Meloni** a **Tunisi**."),
+    }
+    registry = (ROOT / "content" / "entities.yml").read_text(encoding="utf-8")
+    site = build_site(tmp_path, articles, registry, **settings)
+    return site, site.entity("Kais Saied")["articles"][0]["url"] + "index.html"
+
+
 def test_a_dense_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     """A summit story written the way agencies write them (tests/data/
     dense_article.md): 1,400 words, 89 bold mentions of 31 countries, places,
     persons, organizations and concepts, the main actors named again and again,
     five related stories. Every mention stays a link to its entity page, every
     entity a chip and a typed JSON-LD item, and the page still fits."""
-    articles = {
-        "dense.md": (ROOT / "tests/data/dense_article.md").read_text("utf-8"),
-        **_related_stories("**Kais Saied** e **Giorgia Meloni** a **Tunisi**."),
-    }
-    registry = (ROOT / "content" / "entities.yml").read_text(encoding="utf-8")
-    site = build_site(tmp_path, articles, registry)
-    page = site.entity("Kais Saied")["articles"][0]["url"] + "index.html"
+    site, page = _dense_story(tmp_path)
     story = site.html(page)
     body = story.select_one(".body")
     assert len(body.get_text().split()) >= 1_400
@@ -293,4 +300,73 @@ def test_a_dense_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     same_as = {item["name"]: item.get("sameAs") for item in items}
     assert same_as["Unione europea"] == "https://www.wikidata.org/wiki/Q458"
     assert len(story.select(".related li")) == 5
+    assert _weight(site, page) <= 30 * 1024
+
+
+# The address `invoke publish` is given in the README's example.
+PUBLISHED_AT = "https://redazione.github.io/rassegna"
+
+
+def publishing(siteurl: str) -> dict:
+    """What publishconf.py sets beyond pelicanconf.py, with `siteurl` as
+    `invoke publish` passes it from RASSEGNA_SITEURL."""
+    address = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl}
+    published = read_settings(str(ROOT / "publishconf.py"), override=address)
+    local = read_settings(str(ROOT / "pelicanconf.py"))
+    return {key: value for key, value in published.items() if local[key] != value}
+
+
+def _published_target(site: Site, address: str) -> Path:
+    """The file an absolute address of the published site is served from."""
+    assert address.startswith(PUBLISHED_AT + "/"), address
+    path = site.output / address.removeprefix(PUBLISHED_AT + "/").split("#")[0]
+    return path / "index.html" if address.endswith("/") else path
+
+
+def test_the_dense_article_as_published_weighs_at_most_30_kb_too(tmp_path):
+    """Published under a real address, the page links relatively like a local
+    build; only what is read away from the page carries the address: the
+    canonical link, og:url and the JSON-LD, the feeds, the sitemap and the 404
+    page, which is served at any missing address."""
+    settings = publishing(PUBLISHED_AT)
+    assert settings["SITEURL"] == PUBLISHED_AT and settings["DRAFT_SAVE_AS"] == ""
+    assert "RELATIVE_URLS" not in settings  # pages link as in a local build
+    site, page = _dense_story(tmp_path, **settings)
+    story = site.html(page)
+    address = f"{PUBLISHED_AT}/{page.removesuffix('index.html')}"
+    assert story.select_one('link[rel="canonical"]')["href"] == address
+    assert story.select_one('meta[property="og:url"]')["content"] == address
+    data = json.loads(story.select_one('script[type="application/ld+json"]').string)
+    assert data["url"] == address
+    chips = [a["href"] for a in story.select(".entities a")]
+    items = sorted(data["about"] + data["mentions"], key=lambda item: item["url"])
+    assert len(items) == len(chips) == 31
+    for item, chip in zip(items, sorted(chips), strict=True):
+        # The chip's own page, written out in full.
+        assert chip.startswith("../../../entita/"), chip
+        assert item["url"] == f"{PUBLISHED_AT}/{chip.removeprefix('../../../')}"
+        assert _published_target(site, item["url"]).is_file(), item
+    assert [a["href"] for a in story.select(f".body {MENTION}")][:2] == [
+        "../../../entita/roma/",
+        "../../../entita/italia/",
+    ]
+    check_integrity(site)
+
+    missing = site.html("404.html")
+    links = [
+        element.get("href") or element.get("src")
+        for element in missing.find_all(["a", "link", "script", "img"])
+        if not (element.get("href") or element.get("src") or "#").startswith("#")
+    ]
+    assert len(links) >= 8, links
+    for link in links:
+        assert _published_target(site, link).is_file(), link
+
+    for feed in [name for name in site.files() if name.endswith(".atom.xml")]:
+        hrefs = re.findall(r'href=(?:"|&quot;)([^"&]*)', site.read(feed))
+        assert hrefs and all(h.startswith(PUBLISHED_AT + "/") for h in hrefs), feed
+    locations = re.findall(r"<loc>(.*?)</loc>", site.read("sitemap.xml"))
+    assert address in locations
+    assert all(_published_target(site, loc).is_file() for loc in locations)
+    assert f"Sitemap: {PUBLISHED_AT}/sitemap.xml" in site.read("robots.txt")
     assert _weight(site, page) <= 30 * 1024
