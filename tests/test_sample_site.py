@@ -170,6 +170,11 @@ def test_sitemap_robots_and_feeds_are_advertised(sample):
     for name in ("entita/kim-jong-un/index.html", "paesi/russia/index.html"):
         feeds = sample.html(name).select('link[rel="alternate"]')
         assert len(feeds) == 2, name  # the site's feed and the page's own
+    # A feed is read away from the site: every link in it, the articles' own
+    # included, is absolute, though the pages link relatively.
+    for feed in [name for name in sample.files() if name.endswith(".atom.xml")]:
+        hrefs = re.findall(r'href=(?:"|&quot;)([^"&]*)', sample.read(feed))
+        assert hrefs and all(h.startswith("http://localhost:8000/") for h in hrefs)
 
 
 def _selectors(css: str) -> list[str]:
