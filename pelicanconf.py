@@ -1,5 +1,14 @@
 """Rassegna's settings for local builds; publishconf.py adds what publishing needs."""
 
+import gc
+
+# A build holds millions of long-lived objects (articles, their entities, every
+# page's recorded reads); with Python's default thresholds the cyclic collector
+# walks them about 6,000 times in a one-article rebuild of 8,000 articles (1.5 s
+# of 13 s). Collecting the youngest objects every 100,000 allocations instead of
+# 700 left 38 walks (0.4 s) and 2% more memory. Not a setting: Python's own.
+gc.set_threshold(100_000, 50, 1000)
+
 AUTHOR = "Redazione Rassegna"
 SITENAME = "Rassegna"
 SITESUBTITLE = "Notizie dal mondo, per paese, tema ed entità"
@@ -64,6 +73,10 @@ DIRECT_TEMPLATES = ["index", "404", "search"]
 # RASSEGNA_SEARCH_BUNDLE) after every build.
 SEARCH_URL = "cerca/"
 SEARCH_SAVE_AS = "cerca/index.html"
+# While writing, a large site's index is made in parts of about 1,000 pages, so a
+# saved edit re-indexes only the parts its pages fall in; the publication goes
+# back to one index (publishconf.py), the quickest for a reader's browser to load.
+RASSEGNA_SEARCH_PART_PAGES = 1000
 # Article sources live in content/notizie/ (a subfolder names the topic of the
 # articles in it that have no Category), pages in content/pagine/ or, as in
 # Pelican's own layout, content/pages/; content/entities.yml is the registry. A

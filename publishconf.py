@@ -23,3 +23,5 @@ DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
+# One search index: a reader's browser loads one bundle, not one per part.
+RASSEGNA_SEARCH_PART_PAGES = None

@@ -26,16 +26,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def address(tmp_path_factory):
+def _served(folder, **overrides):
     """The sample site built and served at http://127.0.0.1:<port>/rassegna/."""
-    folder = tmp_path_factory.mktemp("served")
-    run_pelican(ROOT / "content", folder / "rassegna", folder / "cache")
+    site = run_pelican(
+        ROOT / "content", folder / "rassegna", folder / "cache", **overrides
+    )
+    if overrides:
+        assert len(list((site.output / "pagefind").glob("part-*"))) > 1
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/rassegna/"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def address(tmp_path_factory):
+    yield from _served(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def address_in_parts(tmp_path_factory):
+    """The same site with its search index in parts of two pages or more."""
+    yield from _served(tmp_path_factory.mktemp("parts"), RASSEGNA_SEARCH_PART_PAGES=2)
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +108,23 @@ def test_a_query_in_the_address_is_searched_and_filters_work(address, page):
         }"""
     )
     assert urls == ["/rassegna/2025/12/seul-coordinamento-nato/"]
+    assert page.errors == []
+
+
+def test_an_index_in_parts_finds_what_one_index_finds(address, address_in_parts, page):
+    """The search page merges the parts the first bundle lists."""
+
+    def found(site):
+        page.goto(site + "cerca/?q=Kim")
+        results = page.locator(".pagefind-ui__result-link")
+        sync_api.expect(results.first).to_be_visible(timeout=60_000)
+        return sorted(results.evaluate_all("all => all.map(a => a.href)"))
+
+    one = found(address)
+    assert len(one) > 1
+    assert [url.split("/rassegna/")[1] for url in found(address_in_parts)] == [
+        url.split("/rassegna/")[1] for url in one
+    ]
     assert page.errors == []
 
 

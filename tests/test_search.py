@@ -45,13 +45,31 @@ def site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("search"), ARTICLES, REGISTRY)
 
 
+def bundles(site) -> list:
+    """The index's bundles: the first, then the parts it lists."""
+    first = site.output / "pagefind"
+    parts = json.loads((first / "parts.json").read_text())
+    return [first, *(first / part for part in parts)]
+
+
 def fragments(site) -> dict[str, dict]:
-    """Every indexed page: URL → the fragment Pagefind stored for it."""
+    """Every indexed page: URL → the fragment Pagefind stored for it (a page
+    is in one part only)."""
     found = {}
-    for path in sorted((site.output / "pagefind" / "fragment").iterdir()):
-        fragment = _read_json(path)
-        found[fragment["url"]] = fragment
+    for bundle in bundles(site):
+        for path in sorted((bundle / "fragment").iterdir()):
+            fragment = _read_json(path)
+            assert fragment["url"] not in found
+            found[fragment["url"]] = fragment
     return found
+
+
+def changed_times(site) -> dict:
+    return {
+        path: path.stat().st_ctime_ns
+        for path in (site.output / "pagefind").rglob("*")
+        if path.is_file()
+    }
 
 
 def _read_json(path):
@@ -97,19 +115,117 @@ def test_articles_carry_topic_country_and_kind_filters(site):
 
 
 def test_filters_are_stored_sorted(site):
-    folder = site.output / "pagefind" / "filter"
-    stored = {}
-    for path in folder.iterdir():
-        key, values = _read(path)
-        stored[key] = [value for value, _ in values]
-    assert stored["tipo"] == sorted(stored["tipo"])
-    assert stored["paese"] == ["Austria", "Germania", "Russia"]
+    countries = set()
+    for bundle in bundles(site):
+        for path in (bundle / "filter").iterdir():
+            key, values = _read(path)
+            stored = [value for value, _ in values]
+            assert stored == sorted(stored)
+            if key == "paese":
+                countries.update(stored)
+    assert countries == {"Austria", "Germania", "Russia"}
 
 
 def test_the_index_is_italian(site):
-    entry = (site.output / "pagefind" / "pagefind-entry.json").read_text()
-    assert '"it"' in entry
-    assert (site.output / "pagefind" / "wasm.it.pagefind").is_file()
+    for bundle in bundles(site):
+        assert '"it"' in (bundle / "pagefind-entry.json").read_text()
+        assert (bundle / "wasm.it.pagefind").is_file()
+
+
+@pytest.fixture(scope="module")
+def in_parts(tmp_path_factory):
+    """The site indexed in parts of two pages or more: four parts."""
+    folder = tmp_path_factory.mktemp("parts")
+    return build_site(folder, ARTICLES, REGISTRY, **IN_PARTS)
+
+
+IN_PARTS = {"RASSEGNA_SEARCH_PART_PAGES": 2}
+
+
+def test_an_index_in_parts_holds_every_page_once(site, in_parts):
+    """Each part is a bundle the first lists, no part folder is unlisted, and
+    the parts hold the pages one index would, with the same fragments."""
+    first = in_parts.output / "pagefind"
+    found = sorted(p.name + "/" for p in first.iterdir() if p.name.startswith("part-"))
+    assert len(bundles(in_parts)) == 4
+    assert json.loads((first / "parts.json").read_text()) == found
+    for bundle in bundles(in_parts):
+        assert (bundle / "pagefind-entry.json").is_file()
+    assert fragments(in_parts) == fragments(site)
+
+
+def test_a_small_site_has_one_index(site):
+    """Parts of 1,000 pages (pelicanconf.py) start at 2,000 pages."""
+    first = site.output / "pagefind"
+    assert json.loads((first / "parts.json").read_text()) == []
+    assert not [p for p in first.iterdir() if p.name.startswith("part-")]
+
+
+def test_the_part_size_must_be_a_whole_number(tmp_path):
+    with pytest.raises(BuildError, match="RASSEGNA_SEARCH_PART_PAGES is 0"):
+        build_site(tmp_path, ARTICLES, REGISTRY, RASSEGNA_SEARCH_PART_PAGES=0)
+
+
+def test_an_edit_indexes_again_only_the_part_of_its_pages(tmp_path):
+    """An article's body edit rewrites its page alone: the part that page is in
+    is indexed again, every other part is kept untouched, and the index equals
+    a clean build's."""
+    site = build_site(tmp_path, ARTICLES, REGISTRY, **IN_PARTS)
+    before = changed_times(site)
+    edited = ARTICLES["a.md"].replace("zibaldone", "ghirigoro")
+    (tmp_path / "content" / "notizie" / "a.md").write_text(edited)
+    run_pelican(tmp_path / "content", site.output, tmp_path / "cache", **IN_PARTS)
+    after = changed_times(site)
+    story = "/2025/01/vertice-sul-gas/"
+    home = next(b for b in bundles(site) if story in _urls(b))
+    rewritten = {p for p in after if after[p] != before.get(p)}
+    assert rewritten and rewritten <= _files(home)
+    assert len(rewritten) < len(after)
+    assert "ghirigoro" in fragments(site)[story]["content"]
+    clean = build_site(
+        tmp_path / "clean", {**ARTICLES, "a.md": edited}, REGISTRY, **IN_PARTS
+    )
+    assert tree(site.output / "pagefind") == tree(clean.output / "pagefind")
+
+
+def test_an_index_in_parts_equals_a_clean_builds_after_each_edit(tmp_path):
+    """New, removed, withdrawn and edited articles move pages in and out of
+    parts: after each, the index equals a clean build's."""
+    content = tmp_path / "content"
+    site = build_site(tmp_path, ARTICLES, REGISTRY, **IN_PARTS)
+    articles = dict(ARTICLES)
+    steps = [
+        ("e.md", article("Nuovo vertice", "La **Francia** e la **Spagna**: pioppo.")),
+        ("d.md", None),
+        ("a.md", ARTICLES["a.md"].replace("\n\n", "\nStatus: draft\n\n", 1)),
+        ("e.md", article("Nuovo vertice", "La **Francia** sola: platano.")),
+    ]
+    for number, (name, text) in enumerate(steps):
+        if text is None:
+            (content / "notizie" / name).unlink()
+            del articles[name]
+        else:
+            (content / "notizie" / name).write_text(text)
+            articles[name] = text
+        run_pelican(content, site.output, tmp_path / "cache", **IN_PARTS)
+        clean = build_site(tmp_path / f"clean{number}", articles, REGISTRY, **IN_PARTS)
+        assert tree(site.output / "pagefind") == tree(clean.output / "pagefind"), name
+
+
+def _files(bundle) -> set:
+    """A bundle's own files: the first's hold the other parts' folders."""
+    return {
+        path
+        for path in bundle.rglob("*")
+        if path.is_file()
+        and not path.relative_to(bundle).parts[0].startswith("part-")
+        and path.name != "parts.json"
+    }
+
+
+def _urls(bundle) -> set[str]:
+    fragment = bundle / "fragment"
+    return {_read_json(path)["url"] for path in fragment.iterdir()}
 
 
 def test_the_search_page_loads_the_ui_from_the_site(site):
@@ -118,7 +234,7 @@ def test_the_search_page_loads_the_ui_from_the_site(site):
     assert scripts == ["../pagefind/pagefind-ui.js"]
     box = page.select_one("#search")
     assert box["data-site-root"] == "../"
-    assert box["data-styles"] == "../pagefind/pagefind-ui.css"
+    assert box["data-bundle"] == "../pagefind/"
     assert page.select_one("#search noscript a")["href"] == "../paesi/"
     assert (site.output / "pagefind" / "pagefind-ui.js").is_file()
 

@@ -7,6 +7,13 @@ elements marked `data-pagefind-body` (published articles' text; the header of
 entity, country and topic pages), so drafts, hidden articles, lists and indexes
 never reach the index. Filters (`data-pagefind-filter`) and weights are set there
 too. The language, hence Italian stemming, comes from `<html lang>`.
+
+Pagefind has no incremental mode: it reads every page on every run. The index
+can be made in parts (RASSEGNA_SEARCH_PART_PAGES): each marked page falls in one by a
+hash of its name, Pagefind indexes each part from a tree of links to its pages
+only (parts side by side, one per core), and the search page merges the parts.
+A part whose pages are the very files its last index was made from is kept, so
+an edit re-indexes the parts it touched, not the site.
 """
 
 import gzip
@@ -14,8 +21,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cbor2
@@ -32,67 +42,254 @@ _BUNDLE_MARK = "pagefind-entry.json"
 # Every data file of the bundle: gzip of this signature and a CBOR document.
 _SIGNATURE = b"pagefind_dcd"
 # What Pagefind reports when no page is marked for the index: it then indexes
-# every page, drafts and hidden articles included.
+# every page it was given.
 _NOTHING_MARKED = "Did not find a data-pagefind-body element"
-# In the cache: what the last index was made from, and what its bundle held.
+# The attribute in a tag (text cannot hold a bare `<`): the pages Pagefind indexes.
+_MARKED = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=/>]")
+# Parts other than the first are bundles in these folders of the first's; the
+# search page reads their names from this file of the first bundle.
+_PART = "part-"
+_PARTS_LIST = "parts.json"
+# In the cache: which pages are marked, and what each part was made from.
 _RECORD = "rassegna-search.json"
 
 
 def index_site(pelican) -> list[str]:
     """output_settled: index the finished site, the last step of every build.
-    When the pages are the very files the last index was made from and its
-    bundle is as that build left it, Pagefind would write the same bytes: the
-    bundle is kept instead, and its files are returned, for the writer to count
-    as this build's."""
-    bundle = read_settings(pelican.settings).search_bundle
+    Parts made from the very pages they were made from last time, whose bundle
+    is as that build left it, are kept: their files are returned, for the writer
+    to count as this build's."""
+    config = read_settings(pelican.settings)
+    bundle = config.search_bundle
     if not bundle:
         return []
     output = Path(pelican.settings["OUTPUT_PATH"])
     folder = output / bundle
-    record = _record_file(pelican.settings)
-    found = outputs.scan(str(output))
-    pages = _pages_stamp(found, bundle)
-    if folder.exists() and record is not None:
-        kept = _kept(record, pages, _in_bundle(found, bundle))
-        if kept is not None:
-            return [f"{bundle}/{name}" for name in kept]
-    if folder.exists():
-        if not (folder / _BUNDLE_MARK).is_file():
-            raise BuildError(
-                f"{folder} is not a search index Pagefind wrote, and the index"
-                " would replace it: move it, or set RASSEGNA_SEARCH_BUNDLE to"
-                " another folder"
-            )
-        # Pagefind adds its files next to the last build's; stale ones would stay.
-        shutil.rmtree(folder)
-    if record is not None:
-        record.unlink(missing_ok=True)
-    command = [
-        str(get_executable()),
-        "--site",
-        str(output),
-        "--output-subdir",
-        bundle,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    if folder.exists() and not _is_bundle(folder):
         raise BuildError(
-            f"the search index of {output} could not be built:"
-            f" {(result.stderr or result.stdout).strip()}"
+            f"{folder} is not a search index Pagefind wrote, and the index"
+            " would replace it: move it, or set RASSEGNA_SEARCH_BUNDLE to"
+            " another folder"
         )
-    if _NOTHING_MARKED in result.stdout:
-        shutil.rmtree(folder)
+    record_file = _record_file(pelican.settings)
+    last = _load(record_file)
+    found = outputs.scan(str(output))
+    pages = {
+        name: stamp
+        for name, stamp in found.items()
+        if name.endswith(".html") and not name.startswith(bundle + "/")
+    }
+    marked = _marked(output, pages, last.get("pages", {}))
+    parts = _split(sorted(name for name, flag in marked.items() if flag), config)
+    if not parts:
+        if folder.exists():
+            shutil.rmtree(folder)
+        _save(record_file, {"pages": _with_flags(pages, marked), "parts": {}})
         logger.warning(
             "No published page to index: the search page finds nothing until"
             " an article is published"
         )
         return []
-    make_deterministic(folder)
-    if record is not None:
-        stamp = {"pages": pages, "bundle": _stamps(outputs.scan(str(folder)))}
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
-    return []
+    tool = _tool_stamp()
+    in_bundle = _in_bundle(found, bundle)
+    kept = {}
+    for key, names in parts.items():
+        files = _files(in_bundle, key)
+        if last.get("parts", {}).get(key) == _made(tool, names, pages, files):
+            kept[key] = files
+    _clear(folder, set(parts), set(kept))
+    try:
+        _index_parts(
+            output, folder, {k: v for k, v in parts.items() if k not in kept}, config
+        )
+    except BuildError:
+        shutil.rmtree(folder, ignore_errors=True)
+        _save(record_file, {})
+        raise
+    listed = _list_parts(folder, parts)
+    # Linking a page moves its change time: the linked pages are stamped again.
+    for key, names in parts.items():
+        if key not in kept:
+            for name in names:
+                status = os.stat(output / name)
+                pages[name] = (status.st_ino, status.st_ctime_ns)
+    in_bundle = outputs.scan(str(folder))
+    made = {
+        key: _made(tool, names, pages, _files(in_bundle, key))
+        for key, names in parts.items()
+    }
+    _save(record_file, {"pages": _with_flags(pages, marked), "parts": made})
+    kept_files = [name for files in kept.values() for name in files]
+    if listed:
+        kept_files.append(_PARTS_LIST)
+    return sorted(f"{bundle}/{name}" for name in kept_files)
+
+
+def _made(tool: list, names: list[str], pages: dict, files: dict) -> dict:
+    """What a part's bundle is made from and what it holds: a digest of
+    Pagefind and the part's pages, by name, inode and change time (which every
+    write moves and no copy can set back), and the bundle's files' stamps."""
+    sources = [tool, [(name, *pages[name]) for name in names]]
+    return {
+        "sources": hashlib.blake2b(repr(sources).encode()).hexdigest(),
+        "bundle": _stamps(files),
+    }
+
+
+def _list_parts(folder: Path, parts: dict) -> bool:
+    """Write the list of the other parts' folders into the first bundle, for
+    the search page; whether the list was there already, as it is."""
+    listed = json.dumps(sorted(f"{key}/" for key in parts if key))
+    list_file = folder / _PARTS_LIST
+    if list_file.is_file() and list_file.read_text(encoding="utf-8") == listed:
+        return True
+    list_file.write_text(listed, encoding="utf-8")
+    return False
+
+
+def _is_bundle(folder: Path) -> bool:
+    """Whether `folder` holds what this module writes: a bundle of Pagefind's,
+    or, after a failed run, nothing but part folders."""
+    if (folder / _BUNDLE_MARK).is_file():
+        return True
+    return all(
+        entry.is_dir() and entry.name.startswith(_PART) for entry in folder.iterdir()
+    )
+
+
+def _marked(output: Path, pages: dict, last: dict) -> dict[str, bool]:
+    """Which pages hold a `data-pagefind-body` element; a page read for it
+    last time, and not written since, is not read again."""
+    marked = {}
+    for name, stamp in pages.items():
+        known = last.get(name)
+        if known is not None and known[:-1] == list(stamp):
+            marked[name] = known[-1]
+        else:
+            marked[name] = _MARKED.search((output / name).read_bytes()) is not None
+    return marked
+
+
+def _with_flags(pages: dict, marked: dict) -> dict:
+    """The record of which pages are marked: each page's stamp and its flag."""
+    return {name: [*stamp, marked[name]] for name, stamp in pages.items()}
+
+
+def _split(names: list[str], config) -> dict[str, list[str]]:
+    """The marked pages by part: the first part's key is "" (its bundle is the
+    configured folder, with the UI the search page loads), the others' the
+    folder of their bundle within it. A page's part is a hash of its name, so
+    adding or removing a page leaves the other parts as they were. The number of
+    parts is a power of two, so it changes only when the site doubles or halves,
+    and parts hold at least RASSEGNA_SEARCH_PART_PAGES pages on average: Pagefind
+    weighs a word by how many pages of its index hold it, and in parts too small
+    those counts would be chance."""
+    size = config.search_part_pages
+    count = 1
+    while size is not None and count * 2 * size <= len(names):
+        count *= 2
+    buckets = {}
+    for name in names:
+        digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+        number = int.from_bytes(digest, "big") % count
+        buckets.setdefault(number, []).append(name)
+    parts = {}
+    for position, number in enumerate(sorted(buckets)):
+        parts["" if position == 0 else f"{_PART}{number}"] = buckets[number]
+    return parts
+
+
+def _tool_stamp() -> list:
+    """What Pagefind reads besides the pages: itself, a configuration file in
+    the folder it runs from and PAGEFIND_ variables."""
+    executable = Path(get_executable())
+    status = executable.stat()
+    parts = [(str(executable), status.st_size, status.st_mtime_ns)]
+    for config in sorted(Path.cwd().glob("pagefind.*")):
+        if config.is_file():
+            parts.append((config.name, config.read_bytes().decode("utf-8", "replace")))
+    parts.append(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith("PAGEFIND"))
+    )
+    return parts
+
+
+def _files(in_bundle: dict, key: str) -> dict:
+    """The files of one part's bundle, named within the configured folder."""
+    if key:
+        return {n: s for n, s in in_bundle.items() if n.startswith(key + "/")}
+    return {
+        n: s
+        for n, s in in_bundle.items()
+        if not n.startswith(_PART) and n != _PARTS_LIST
+    }
+
+
+def _clear(folder: Path, parts: set[str], kept: set[str]) -> None:
+    """Remove the bundles to be made again and those of parts no longer made:
+    Pagefind adds its files next to a folder's old ones, which would stay."""
+    if not folder.exists():
+        return
+    for entry in folder.iterdir():
+        key = entry.name if entry.name.startswith(_PART) and entry.is_dir() else ""
+        if key in kept and key in parts:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _index_parts(output: Path, folder: Path, parts: dict, config) -> None:
+    """Run Pagefind on each part, side by side, each on a tree of links to its
+    pages only (Pagefind would otherwise read every file of the site)."""
+    if not parts:
+        return
+    try:  # beside the output, on its file system, where links can be made
+        folders = tempfile.TemporaryDirectory(
+            prefix=".rassegna-search-", dir=output.parent
+        )
+    except OSError:  # a folder the build may not write in: copies elsewhere
+        folders = tempfile.TemporaryDirectory(prefix="rassegna-search-")
+    with folders as trees:
+
+        def index(item):
+            key, names = item
+            tree = Path(trees) / (key or "first")
+            for name in names:
+                link = tree / name
+                link.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(output / name, link)
+                except OSError:  # another file system, or no links allowed
+                    shutil.copyfile(output / name, link)
+            command = [
+                str(get_executable()),
+                "--site",
+                str(tree),
+                "--output-path",
+                str((folder / key).resolve()),
+            ]
+            result = subprocess.run(
+                command, capture_output=True, text=True, check=False
+            )
+            if result.returncode != 0:
+                raise BuildError(
+                    f"the search index of {output} could not be built:"
+                    f" {(result.stderr or result.stdout).strip()}"
+                )
+            if _NOTHING_MARKED in result.stdout:
+                raise BuildError(
+                    "Pagefind found no data-pagefind-body element in "
+                    + ", ".join(names[:5])
+                    + ": the text `data-pagefind-body` appears in a tag there"
+                    " without marking it for the index"
+                )
+            shutil.rmtree(tree)
+            make_deterministic(folder / key)
+
+        with ThreadPoolExecutor(max_workers=config.processes) as pool:
+            list(pool.map(index, sorted(parts.items())))
 
 
 def _record_file(settings: dict) -> Path | None:
@@ -102,25 +299,26 @@ def _record_file(settings: dict) -> Path | None:
     return Path(settings["CACHE_PATH"]) / _RECORD
 
 
-def _pages_stamp(found: dict, bundle: str) -> str:
-    """A digest of what Pagefind reads: Pagefind itself and every HTML file of
-    the site outside the bundle (`found`: the output folder's scan), by name,
-    inode and change time (which every write moves and no copy can set back)."""
-    executable = Path(get_executable())
-    status = executable.stat()
-    parts = [(str(executable), status.st_size, status.st_mtime_ns)]
-    # Pagefind also reads a configuration file in the folder it runs from, and
-    # PAGEFIND_ variables.
-    for config in sorted(Path.cwd().glob("pagefind.*")):
-        if config.is_file():
-            parts.append((config.name, config.read_bytes()))
-    parts.append(
-        sorted((k, v) for k, v in os.environ.items() if k.startswith("PAGEFIND"))
-    )
-    for name, stamp in sorted(found.items()):
-        if name.endswith(".html") and not name.startswith(bundle + "/"):
-            parts.append((name, *stamp))
-    return hashlib.blake2b(repr(parts).encode()).hexdigest()
+def _load(record: Path | None) -> dict:
+    if record is None:
+        return {}
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    # A record in another shape (an older version's) is no record.
+    if not isinstance(data.get("pages"), dict) or not isinstance(
+        data.get("parts"), dict
+    ):
+        return {}
+    return data
+
+
+def _save(record: Path | None, data: dict) -> None:
+    if record is None:
+        return
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
 
 def _in_bundle(found: dict, bundle: str) -> dict:
@@ -136,18 +334,6 @@ def _in_bundle(found: dict, bundle: str) -> dict:
 def _stamps(files: dict) -> dict:
     """A scan as JSON keeps it: each stamp a list."""
     return {name: list(stamp) for name, stamp in files.items()}
-
-
-def _kept(record: Path, pages: str, bundle: dict) -> list[str] | None:
-    """The bundle's files, if the last index was made from `pages` and the
-    bundle (its scan) has not changed since; None otherwise."""
-    try:
-        last = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if last.get("pages") != pages or last.get("bundle") != _stamps(bundle):
-        return None
-    return sorted(bundle)
 
 
 def _read(path: Path):

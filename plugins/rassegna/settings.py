@@ -47,6 +47,10 @@ DEFAULTS = {
     # The folder of the output Pagefind writes its search index and UI into;
     # None: no search index.
     "RASSEGNA_SEARCH_BUNDLE": "pagefind",
+    # Pages per part of the index, or None: one index, what a reader's browser
+    # loads fastest. In parts, a build re-indexes only the parts whose pages
+    # changed, and the search page merges them all (search.py).
+    "RASSEGNA_SEARCH_PART_PAGES": None,
     # Related articles (related.py): the weight one shared entity of each kind
     # adds; what a candidate published at the same time as the article adds,
     # falling in a straight line to nothing RELATED_RECENCY_DAYS apart (the days
@@ -98,6 +102,7 @@ class EntitySettings:
     topics_save_as: str
     json_save_as: str | None
     search_bundle: str | None
+    search_part_pages: int | None
     related_weights: dict
     related_recency_weight: float
     related_recency_days: float
@@ -119,6 +124,7 @@ _NAMES = {
     "ENTITY_RELATED_MAX_PER_ARTICLE": "related_max_per_article",
     "ENTITIES_JSON_SAVE_AS": "json_save_as",
     "RASSEGNA_SEARCH_BUNDLE": "search_bundle",
+    "RASSEGNA_SEARCH_PART_PAGES": "search_part_pages",
     "RELATED_LIMIT": "related_limit_articles",
 }
 
@@ -133,9 +139,21 @@ def read(settings: dict) -> EntitySettings:
     values["iframe_hosts"] = frozenset(h.lower() for h in values["iframe_hosts"])
     values["metadata_keys"] = frozenset(k.lower() for k in values["metadata_keys"])
     _check_recency(values["related_recency_weight"], values["related_recency_days"])
+    _check_part_pages(values["search_part_pages"])
     if values["processes"] is None:
         values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)
+
+
+def _check_part_pages(pages) -> None:
+    """Parts of no pages, or of half a page, are a typing mistake."""
+    if pages is None:
+        return
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise BuildError(
+            f"RASSEGNA_SEARCH_PART_PAGES is {pages!r}: a whole number of pages,"
+            " 1 or more, or None for one index"
+        )
 
 
 def _check_recency(weight, days) -> None:
