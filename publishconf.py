@@ -1,5 +1,5 @@
-"""Settings for publishing: absolute URLs under the real address, which `invoke
-publish` takes from RASSEGNA_SITEURL (it refuses anything but https://)."""
+"""Settings for publishing under the real address, which `invoke publish` takes
+from RASSEGNA_SITEURL (it refuses anything but https://)."""
 
 import os
 import sys
@@ -8,7 +8,12 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("RASSEGNA_SITEURL", "").rstrip("/")
-RELATIVE_URLS = False
+# Pages link to each other relatively, as in local builds: the address written
+# into every link would cost a dense article page 15% of its weight. What is read
+# away from the page carries the address in full: the canonical link, Open
+# Graph and JSON-LD, feeds, sitemap.xml, robots.txt and the 404 page, which is
+# served at any missing address.
+RELATIVE_URLS = True
 # Feeds carry the site's domain in their links.
 FEED_DOMAIN = SITEURL
 # A publication starts from an empty output folder.

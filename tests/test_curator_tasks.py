@@ -12,6 +12,7 @@ import threading
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
@@ -150,6 +151,33 @@ def checkout_state(clone: Path) -> tuple[str, ...]:
     )
 
 
+def assert_links_lead_into(site: Path, path: Path) -> None:
+    """Every link of the published page `path` leads to a file of `site`: pages
+    link relatively, the canonical link is absolute under SITEURL, and so is
+    every link of 404.html, which GitHub Pages serves at any missing address."""
+    page = BeautifulSoup(path.read_bytes(), "html.parser")
+    assert page.find("link", rel="canonical")["href"].startswith(SITEURL + "/"), path
+    for element in page.find_all(["a", "link", "img", "script", "form"]):
+        target = element.get("href") or element.get("src") or element.get("action")
+        if not target or target.startswith("#"):
+            continue
+        if "wikidata.org" in target or "github.com" in target:
+            continue
+        absolute = target.startswith(("https://", "http://"))
+        if absolute:
+            assert target.startswith(SITEURL + "/"), (path, target)
+            file = site / target.removeprefix(SITEURL + "/")
+        else:
+            assert path.name != "404.html" and "canonical" not in element.get(
+                "rel", []
+            ), (path, target)
+            file = path.parent / target
+        if target.endswith("/") or target == ".":
+            file = file / "index.html"
+        assert file.resolve().is_file(), (path, target)
+        assert file.resolve().is_relative_to(site.resolve()), (path, target)
+
+
 def test_gh_pages_pushes_the_published_site_and_leaves_the_checkout_alone(tmp_path):
     """A bare repository stands in for GitHub; the project, with a draft, is a
     git repository of its own whose origin is that bare repository."""
@@ -193,16 +221,8 @@ def test_gh_pages_pushes_the_published_site_and_leaves_the_checkout_alone(tmp_pa
         data = path.read_bytes()
         assert b"Bozza riservata" not in data and b"Marte Segreto" not in data, path
         assert b"localhost" not in data and b"127.0.0.1" not in data, path
-        if path.suffix != ".html":
-            continue
-        page = BeautifulSoup(data, "html.parser")
-        for element in page.find_all(["a", "link", "img", "script", "form"]):
-            target = element.get("href") or element.get("src") or element.get("action")
-            if not target or target.startswith("#"):
-                continue
-            assert target.startswith(("https://", "http://")), (path, target)
-            external = "wikidata.org" in target or "github.com" in target
-            assert external or target.startswith(SITEURL + "/"), (path, target)
+        if path.suffix == ".html":
+            assert_links_lead_into(site, path)
     assert SITEURL in (site / "feeds/tutte.atom.xml").read_text("utf-8")
 
     # A second publication without RASSEGNA_CNAME keeps the remote's CNAME and
@@ -236,9 +256,19 @@ def test_preview_serves_the_publishing_build_under_the_local_address(tmp_path):
         address = f"http://127.0.0.1:{port}/"
         with urllib.request.urlopen(address, timeout=30) as response:
             home = BeautifulSoup(response.read(), "html.parser")
-        # Every link but the skip link (a place on the same page) is absolute.
-        links = [a["href"] for a in home.select("a[href]:not(.skip-link)")]
-        assert links and all(link.startswith(address) for link in links), links
+        # The canonical link gives the address served; pages link relatively,
+        # and every link but the skip link (a place on the same page) is served.
+        assert home.find("link", rel="canonical")["href"] == address
+        links = {a["href"] for a in home.select("a[href]:not(.skip-link)")}
+        links.update(link["href"] for link in home.select("link:not([rel=canonical])"))
+        assert "./paesi/" in links and not any(":" in link for link in links), links
+        for link in sorted(links):
+            with urllib.request.urlopen(urljoin(address, link), timeout=30) as page:
+                assert page.status == 200, link
+        with urllib.request.urlopen(address + "404.html", timeout=30) as response:
+            missing = BeautifulSoup(response.read(), "html.parser")
+        back = missing.select_one("main a")["href"]
+        assert back == address and "localhost" not in str(missing)
     finally:
         process.terminate()
         process.wait(timeout=30)

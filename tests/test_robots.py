@@ -8,7 +8,8 @@ from conftest import article, run_pelican, tree, write_content
 
 ARTICLES = {"a.md": article("Uno", "**Kim Jong Un** a **Mosca**.")}
 CURATORS = "User-agent: *\nDisallow: /bozze/\n"
-HTTPS = {"SITEURL": "https://rassegna.example", "RELATIVE_URLS": False}
+# As publishconf.py builds: an https address, pages linking relatively.
+HTTPS = {"SITEURL": "https://rassegna.example"}
 
 
 def _content(tmp_path, robots: str | None):

@@ -21,6 +21,7 @@ from conftest import (
     run_pelican,
     tree,
 )
+from pelican.settings import read_settings
 
 SEED = "2025/12/kim-jong-un-putin-alleanza-corea-del-nord-russia/index.html"
 
@@ -169,6 +170,11 @@ def test_sitemap_robots_and_feeds_are_advertised(sample):
     for name in ("entita/kim-jong-un/index.html", "paesi/russia/index.html"):
         feeds = sample.html(name).select('link[rel="alternate"]')
         assert len(feeds) == 2, name  # the site's feed and the page's own
+    # A feed is read away from the site: every link in it, the articles' own
+    # included, is absolute, though the pages link relatively.
+    for feed in [name for name in sample.files() if name.endswith(".atom.xml")]:
+        hrefs = re.findall(r'href=(?:"|&quot;)([^"&]*)', sample.read(feed))
+        assert hrefs and all(h.startswith("http://localhost:8000/") for h in hrefs)
 
 
 def _selectors(css: str) -> list[str]:
@@ -185,7 +191,7 @@ def test_the_stylesheet_is_served_minified_with_the_themes_rules(sample):
     assert 'content:"· "' in served
 
 
-def _weight(site: Site, page: str) -> int:
+def _weight(site: Site, page: str, built: str = "locally") -> int:
     """An article page's HTML with its stylesheet, the only file it loads."""
     html = site.read(page)
     assert [
@@ -195,7 +201,7 @@ def _weight(site: Site, page: str) -> int:
     weight = len(html.encode()) + len(
         (site.output / "theme/css/style.css").read_bytes()
     )
-    print(f"{page}: {weight:,} bytes with its stylesheet")
+    print(f"{page}, built {built}: {weight:,} bytes with its stylesheet")
     return weight
 
 
@@ -257,19 +263,25 @@ def test_a_long_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     assert _weight(site, page) <= 30 * 1024
 
 
+def _dense_story(tmp_path: Path, **settings) -> tuple[Site, str]:
+    """The site holding tests/data/dense_article.md and five earlier related
+    stories, and the dense story's page."""
+    articles = {
+        "dense.md": (ROOT / "tests/data/dense_article.md").read_text("utf-8"),
+        **_related_stories("**Kais Saied** e **Giorgia Meloni** a **Tunisi**."),
+    }
+    registry = (ROOT / "content" / "entities.yml").read_text(encoding="utf-8")
+    site = build_site(tmp_path, articles, registry, **settings)
+    return site, site.entity("Kais Saied")["articles"][0]["url"] + "index.html"
+
+
 def test_a_dense_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     """A summit story written the way agencies write them (tests/data/
     dense_article.md): 1,400 words, 89 bold mentions of 31 countries, places,
     persons, organizations and concepts, the main actors named again and again,
     five related stories. Every mention stays a link to its entity page, every
     entity a chip and a typed JSON-LD item, and the page still fits."""
-    articles = {
-        "dense.md": (ROOT / "tests/data/dense_article.md").read_text("utf-8"),
-        **_related_stories("**Kais Saied** e **Giorgia Meloni** a **Tunisi**."),
-    }
-    registry = (ROOT / "content" / "entities.yml").read_text(encoding="utf-8")
-    site = build_site(tmp_path, articles, registry)
-    page = site.entity("Kais Saied")["articles"][0]["url"] + "index.html"
+    site, page = _dense_story(tmp_path)
     story = site.html(page)
     body = story.select_one(".body")
     assert len(body.get_text().split()) >= 1_400
@@ -294,3 +306,70 @@ def test_a_dense_article_page_weighs_at_most_30_kb_with_its_css(tmp_path):
     assert same_as["Unione europea"] == "https://www.wikidata.org/wiki/Q458"
     assert len(story.select(".related li")) == 5
     assert _weight(site, page) <= 30 * 1024
+
+
+# A project site's address on GitHub Pages, the one the README's figures use.
+PUBLISHED_AT = "https://redazione.github.io/rassegna"
+
+
+def publishing(siteurl: str) -> dict:
+    """What publishconf.py sets beyond pelicanconf.py, with `siteurl` as
+    `invoke publish` passes it from RASSEGNA_SITEURL."""
+    address = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl}
+    published = read_settings(str(ROOT / "publishconf.py"), override=address)
+    local = read_settings(str(ROOT / "pelicanconf.py"))
+    return {key: value for key, value in published.items() if local.get(key) != value}
+
+
+def _published_target(site: Site, address: str) -> Path:
+    """The file an absolute address of the published site is served from."""
+    assert address.startswith(PUBLISHED_AT + "/"), address
+    path = site.output / address.removeprefix(PUBLISHED_AT + "/").split("#")[0]
+    return path / "index.html" if address.endswith("/") else path
+
+
+def test_the_dense_article_as_published_weighs_at_most_30_kb_too(tmp_path):
+    """Published under a real address, the page links relatively like a local
+    build; only what is read away from the page carries the address: the
+    canonical link, og:url and the JSON-LD, the feeds, the sitemap and the 404
+    page, which is served at any missing address."""
+    settings = publishing(PUBLISHED_AT)
+    assert settings["SITEURL"] == PUBLISHED_AT and settings["DRAFT_SAVE_AS"] == ""
+    assert "RELATIVE_URLS" not in settings  # pages link as in a local build
+    site, page = _dense_story(tmp_path, **settings)
+    story = site.html(page)
+    address = f"{PUBLISHED_AT}/{page.removesuffix('index.html')}"
+    assert story.select_one('link[rel="canonical"]')["href"] == address
+    assert story.select_one('meta[property="og:url"]')["content"] == address
+    data = json.loads(story.select_one('script[type="application/ld+json"]').string)
+    assert data["url"] == address
+    chips = [a["href"] for a in story.select(".entities a")]
+    items = sorted(data["about"] + data["mentions"], key=lambda item: item["url"])
+    assert len(items) == len(chips) == 31
+    for item, chip in zip(items, sorted(chips), strict=True):
+        # The chip's own page, written out in full.
+        assert chip.startswith("../../../entita/"), chip
+        assert item["url"] == f"{PUBLISHED_AT}/{chip.removeprefix('../../../')}"
+        assert _published_target(site, item["url"]).is_file(), item
+    mentions = [a["href"] for a in story.select(f".body {MENTION}")]
+    assert len(mentions) == 89 and set(mentions) == set(chips)
+    check_integrity(site)
+
+    missing = site.html("404.html")
+    links = [
+        element.get("href") or element.get("src")
+        for element in missing.find_all(["a", "link", "script", "img"])
+        if not (element.get("href") or element.get("src") or "#").startswith("#")
+    ]
+    assert len(links) >= 8, links
+    for link in links:
+        assert _published_target(site, link).is_file(), link
+
+    for feed in [name for name in site.files() if name.endswith(".atom.xml")]:
+        hrefs = re.findall(r'href=(?:"|&quot;)([^"&]*)', site.read(feed))
+        assert hrefs and all(h.startswith(PUBLISHED_AT + "/") for h in hrefs), feed
+    locations = re.findall(r"<loc>(.*?)</loc>", site.read("sitemap.xml"))
+    assert address in locations
+    assert all(_published_target(site, loc).is_file() for loc in locations)
+    assert f"Sitemap: {PUBLISHED_AT}/sitemap.xml" in site.read("robots.txt")
+    assert _weight(site, page, f"as published at {PUBLISHED_AT}") <= 30 * 1024

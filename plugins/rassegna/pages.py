@@ -238,6 +238,11 @@ class DigestPagesGenerator(Generator):
                       entity=entity)  # fmt: skip
                 if entity.feed:
                     feeds.append(conf.entity_feed_atom.format(slug=old))
+            # Articles write their links for the site URL in the shared context,
+            # which the last page written left relative to itself; a feed is read
+            # away from the site, so its links are absolute, as Pelican's own feeds
+            # (written before any page) are.
+            self.context["localsiteurl"] = self.settings["SITEURL"]
             for feed in feeds:
                 writer.write_feed(
                     entity.articles[: conf.entity_feed_max_items],
