@@ -197,6 +197,7 @@ def livereload(c, port=8000):
     whenever content, theme, plugin or settings change; while the last build
     failed, every page shows its message instead."""
     from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
 
     from curator.warm import WarmProcess
 
@@ -212,6 +213,23 @@ def livereload(c, port=8000):
 
     def rebuild():
         status["error"] = warm.build()
+        if warm.stage == "preview":
+            # The edited article's page is written: the browser reloads now,
+            # and again once the build wrote other pages (or failed).
+            loop = IOLoop.current()
+            loop.run_in_executor(None, follow, loop)
+
+    def follow(loop):
+        build, changed, error = warm.follow()
+
+        def show():
+            if build != warm.builds:  # a later save's build took over
+                return
+            status["error"] = error
+            if changed or error:
+                LiveReloadHandler.reload_waiters()
+
+        loop.add_callback(show)
 
     def restart():
         # A new process, as a new `invoke build` would: Python code (plugins,
@@ -241,6 +259,8 @@ def _preview_server():
     next good build's reload brings the page back."""
     from livereload.server import Server, StaticFileHandler
 
+    from curator.watching import NotifiedWatcher
+
     status = {"error": ""}
 
     class PreviewFileHandler(StaticFileHandler):
@@ -251,7 +271,7 @@ def _preview_server():
                 return self.finish(_failed_build_page(status["error"]))
             return super().get(path, include_body)
 
-    server = Server()
+    server = Server(watcher=NotifiedWatcher())
     server.SFH = PreviewFileHandler
     return server, status
 

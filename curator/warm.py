@@ -33,6 +33,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class WarmProcess:
     """The preview server's side: starts the warm build process, asks it for
-    builds and restarts it."""
+    builds and restarts it. Safe to call from two threads: the server's, and
+    one that waits for the rest of a previewed build (`follow`)."""
 
     def __init__(self, settings_file: Path, overrides: dict):
         self.command = [
@@ -56,8 +58,13 @@ class WarmProcess:
         # Run where `invoke build` runs: beside the settings.
         self.cwd = Path(settings_file).parent
         self.process: subprocess.Popen | None = None
-        # The last build's pages are written, its search index not yet.
-        self.finishing = False
+        # Where the last build is: None (ended, or none asked for), "preview"
+        # (one page written before it), "pages" (its pages written, its search
+        # index not yet).
+        self.stage: str | None = None
+        # Builds asked for so far: tells a late `follow` from the last build's.
+        self.builds = 0
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         # Wide log lines, so that no file name is cut short in the terminal.
@@ -75,53 +82,86 @@ class WarmProcess:
 
     def build(self) -> str:
         """Build in the warm process: "" when the build succeeded, else what
-        went wrong, with the file named. Returns once the pages are written,
-        while the search index is still being made (see `settle`). A process
-        that died is started again."""
-        late = self.settle()
-        for attempt in range(2):
-            if self.process is None or self.process.poll() is not None:
-                self.start()
-            try:
-                self.process.stdin.write("build\n")
-                self.process.stdin.flush()
-                reply = self._reply()
-                if reply is not None and reply["stage"] == "pages":
-                    self.finishing = True
+        went wrong, with the file named. Returns once the edited page is
+        previewed (`stage` "preview": `follow` waits for the rest) or the
+        build's pages are written, while the search index is still being made
+        (see `settle`). A process that died is started again."""
+        with self._lock:
+            late = self._settle()
+            self.builds += 1
+            for attempt in range(2):
+                if self.process is None or self.process.poll() is not None:
+                    self.start()
+                try:
+                    self.process.stdin.write("build\n")
+                    self.process.stdin.flush()
+                    reply = self._reply()
+                except (BrokenPipeError, OSError):
+                    reply = None
+                if reply is not None and reply["stage"] in ("preview", "pages"):
+                    self.stage = reply["stage"]
                     return late
-            except (BrokenPipeError, OSError):
-                reply = None
-            if reply is not None:
-                return "" if reply["ok"] else reply["message"]
-            self.stop()
-            if attempt:
-                return "Build failed: the build process stopped (see the terminal)"
-        raise AssertionError("unreachable")
+                if reply is not None:
+                    return "" if reply["ok"] else reply["message"]
+                self._stop()
+                if attempt:
+                    return _STOPPED
+            raise AssertionError("unreachable")
+
+    def follow(self) -> tuple[int, bool, str]:
+        """After a preview, wait until the build's pages are written: (the
+        build's number, whether pages other than the previewed one changed,
+        what went wrong)."""
+        with self._lock:
+            build = self.builds
+            if self.stage != "preview":
+                return build, False, ""
+            reply = self._reply()
+            if reply is None:
+                self.stage = None
+                return build, True, _STOPPED
+            if reply["stage"] == "pages":
+                self.stage = "pages"
+                return build, reply["changed"], ""
+            self.stage = None
+            return build, True, "" if reply["ok"] else reply["message"]
 
     def settle(self) -> str:
         """Wait for the last build to end (its search index written): "" or
-        what went wrong since its pages were written."""
-        if not self.finishing:
-            return ""
-        self.finishing = False
-        reply = self._reply()
-        if reply is None:
-            return "Build failed: the build process stopped (see the terminal)"
-        return "" if reply["ok"] else reply["message"]
+        what went wrong since its preview or its pages were written."""
+        with self._lock:
+            return self._settle()
+
+    def _settle(self) -> str:
+        while self.stage is not None:
+            reply = self._reply()
+            if reply is None:
+                self.stage = None
+                return _STOPPED
+            if reply["stage"] == "done":
+                self.stage = None
+                return "" if reply["ok"] else reply["message"]
+            self.stage = reply["stage"]
+        return ""
 
     def _reply(self) -> dict | None:
         line = self.process.stdout.readline()
         return json.loads(line) if line else None
 
     def restart(self) -> None:
-        self.stop()
-        self.start()
+        with self._lock:
+            self._stop()
+            self.start()
 
     def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.process is None:
             return
         process, self.process = self.process, None
-        self.finishing = False
+        self.stage = None
         try:
             process.stdin.write("quit\n")
             process.stdin.close()
@@ -133,6 +173,9 @@ class WarmProcess:
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+_STOPPED = "Build failed: the build process stopped (see the terminal)"
 
 
 # The warm process -------------------------------------------------------------
@@ -199,6 +242,19 @@ def _digest(path: str) -> bytes | None:
             return hashlib.sha256(handle.read()).digest()
     except OSError:
         return None
+
+
+def files_under(folder: str) -> dict[str, tuple]:
+    """Every file under `folder` with its status: two of these tell which
+    files changed in between."""
+    found = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            status = _status(path)
+            if status is not None:
+                found[path] = status
+    return found
 
 
 # The cache's file (its folder and name) → source path → that file's read.
@@ -320,6 +376,65 @@ class WarmSite:
         self.overrides = overrides
         pelican.generators.Readers = _memory_readers()
         DigestWriter.remembered = {}
+        # Every file under the content folder, with its status, as the last
+        # build found them before reading any; None when that build failed.
+        self.before: dict[str, tuple] | None = None
+
+    def preview(self) -> str | None:
+        """Write, before the build, the page of the one article edited since the
+        last build began, when the edit leaves its metadata and its mention
+        names as they were: the page then reads nothing else that changed, and
+        the build that follows writes it the same. The page's name, or None
+        (another kind of edit, which only the build shows)."""
+        from pelican.contents import Article
+        from pelican.generators import Readers
+        from pelican.utils import sanitised_join
+        from rassegna.reader import STRONGS_KEY, WARNINGS_KEY
+        from rassegna.receivers import relink
+        from rassegna.writer import DigestWriter
+
+        writer, before = DigestWriter.latest, self.before
+        if writer is None or before is None:
+            return None
+        settings = writer.settings
+        now = files_under(settings["PATH"])
+        changed = [path for path in now.keys() | before.keys()
+                   if now.get(path) != before.get(path)]  # fmt: skip
+        job = writer.article_page(changed[0]) if len(changed) == 1 else None
+        if job is None or "rassegna" not in job.context:
+            return None
+        readers = Readers(settings, "ArticlesGenerator-Readers")
+        last = readers._kept.get(changed[0])
+        if last is None:
+            return None
+        edited = readers.read_file(
+            base_path=settings["PATH"],
+            path=os.path.relpath(changed[0], settings["PATH"]),
+            content_class=Article,
+            context=job.context,
+        )
+        read = readers._kept.get(changed[0])
+
+        def fields(kept: Kept) -> dict:
+            return {
+                key: value
+                for key, value in kept.data[1].items()
+                if key not in (STRONGS_KEY, WARNINGS_KEY)
+            }
+
+        if read is last or fields(read) != fields(last):
+            return None
+        if not relink(job.local["article"], edited, job.context["rassegna"]):
+            return None
+        job.context["localsiteurl"] = job.local.get("localsiteurl")
+        try:
+            text = job.template.render(job.local)
+        finally:
+            _forget_rendered()
+        path = sanitised_join(writer.output_path, job.name)
+        with open(path, "w", encoding="utf-8") as page:
+            page.write(text)
+        return job.name
 
     def build(self, pages_written=None) -> tuple[bool, str]:
         """One build as `invoke build` makes it: (whether it succeeded, what
@@ -329,7 +444,7 @@ class WarmSite:
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
         from rassegna.search import index_site
-        from rassegna.writer import output_settled
+        from rassegna.writer import DigestWriter, output_settled
 
         def settled(pelican):
             pages_written()
@@ -340,8 +455,11 @@ class WarmSite:
         LimitFilter._group_count.clear()
         said = _Said()
         logging.getLogger().addHandler(said)
+        # The last build's objects go before this one makes its own.
+        DigestWriter.latest, self.before = None, None
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
+            before = files_under(settings["PATH"])
             pelican = Pelican(settings)
             if pages_written is not None:
                 # The plugin connects the index on every Pelican's start.
@@ -354,6 +472,7 @@ class WarmSite:
             logging.getLogger().removeHandler(said)
             output_settled.disconnect(settled)
             _forget_rendered()
+        self.before = before
         return True, ""
 
 
@@ -371,21 +490,50 @@ def _forget_rendered() -> None:
 
 
 def serve(site: WarmSite, requests, reply) -> None:
-    """Build on each "build" request and reply twice: once the pages are
-    written ({"stage": "pages"}; not when the build stops before) and at the
-    end ({"stage": "done", "ok", "message"}). Stop at any other request or when
-    requests end."""
+    """Build on each "build" request and reply: first, when a page could be
+    shown before the build, once it is written ({"stage": "preview", "page"});
+    once the build's pages are written ({"stage": "pages", "changed"}: whether
+    pages other than the one previewed changed; not when the build stops
+    before) and at the end ({"stage": "done", "ok", "message"}). Stop at any
+    other request or when requests end."""
+    from rassegna.writer import DigestWriter
+
     for request in requests:
         if request != "build":
             return
         start = time.perf_counter()
+        try:
+            page = site.preview()
+        except Exception:  # the build that follows says what is wrong
+            page = None
+        shown = None
+        if page is not None:
+            shown = _bytes(os.path.join(DigestWriter.latest.output_path, page))
+            seconds = time.perf_counter() - start
+            print(f"Previewed {page} in {seconds:.2f} s", flush=True)
+            reply({"stage": "preview", "page": page, "seconds": seconds})
 
-        def pages_written(start=start):
-            reply({"stage": "pages", "seconds": time.perf_counter() - start})
+        def pages_written(start=start, page=page, shown=shown):
+            writer = DigestWriter.latest
+            pages = {name for name in writer.rendered if name.endswith(".html")}
+            changed = page is None or bool(pages - {page})
+            if not changed:
+                path = os.path.join(writer.output_path, page)
+                changed = _bytes(path) != shown
+            reply({"stage": "pages", "changed": changed,
+                   "seconds": time.perf_counter() - start})  # fmt: skip
 
         ok, message = site.build(pages_written)
         seconds = time.perf_counter() - start
         reply({"stage": "done", "ok": ok, "message": message, "seconds": seconds})
+
+
+def _bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ def preview(tmp_path):
     )
     output = ServerOutput(process)
     try:
-        output.wait_for("Start watching changes", 120)
+        output.wait_for("Watching for changes", 120)
         yield project, f"http://127.0.0.1:{port}/", output
     finally:
         process.terminate()

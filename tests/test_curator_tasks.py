@@ -292,7 +292,7 @@ def test_livereload_rebuilds_an_entity_page_when_the_registry_changes(tmp_path):
     watchdog.start()
     try:
         for line in process.stdout:
-            if "Start watching changes" in line:
+            if "Watching for changes" in line:
                 break
         assert "Leader supremo" in page.read_text("utf-8")
         registry = project / "content/entities.yml"

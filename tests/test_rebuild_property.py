@@ -38,6 +38,14 @@ MENTIONS = [
     "**Corea del Nord**",
 ]
 CATEGORIES = ["Esteri", "Economia", "Scienza"]
+# Prose after an article's mentions: a sentence, inline markup and a link, a
+# second paragraph long enough to change the summary.
+PROSE = [
+    "",
+    " Una frase in più.",
+    " Con *corsivo* e un [collegamento](https://example.org/).",
+    "\n\n" + "Un secondo paragrafo, lungo. " * 30,
+]
 BASE_FOOTERS = ["rassegna curata dalla redazione", "a cura della redazione"]
 INCLUDED = [
     "",
@@ -165,15 +173,22 @@ class RebuildMachine(RuleBasedStateMachine):
         self.counter += 1
         return f"a{self.counter}"
 
-    def _write_article(self, name, mentions, category, translation_of):
-        body = " e ".join(MENTIONS[i] for i in mentions) + "."
+    def _write_article(
+        self, name, mentions, category, translation_of, prose="", date=None
+    ):
+        body = " e ".join(MENTIONS[i] for i in mentions) + "." + prose
         meta = {"slug": name}
         if translation_of is not None:
             meta = {"slug": translation_of, "lang": "en"}
         if self.images and mentions and mentions[0] % 2:
             body += f"\n\n![foto]({{static}}/immagini/{sorted(self.images)[0]})"
-        date = f"2025-01-{1 + self.counter % 27:02d} 10:00"
-        self.articles[name] = {"mentions": mentions, "translation_of": translation_of}
+        date = date or f"2025-01-{1 + self.counter % 27:02d} 10:00"
+        self.articles[name] = {
+            "mentions": mentions,
+            "translation_of": translation_of,
+            "category": category,
+            "date": date,
+        }
         text = article(f"Titolo {name}", body, date=date, category=category, **meta)
         (self.content / "notizie" / f"{name}.md").write_text(text, "utf-8")
 
@@ -230,6 +245,23 @@ class RebuildMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from(sorted(self.articles)))
         self._write_article(
             name, mentions, category, self.articles[name]["translation_of"]
+        )
+        self.check()
+
+    @precondition(lambda self: self.articles)
+    @rule(data=st.data(), prose=st.sampled_from(PROSE))
+    def edit_prose(self, data, prose):
+        """A body edit that keeps the article's metadata and mentions (one the
+        warm process previews)."""
+        name = data.draw(st.sampled_from(sorted(self.articles)))
+        kept = self.articles[name]
+        self._write_article(
+            name,
+            kept["mentions"],
+            kept["category"],
+            kept["translation_of"],
+            prose,
+            kept["date"],
         )
         self.check()
 

@@ -34,6 +34,7 @@ class ForkedWarm:
     """A warm build process forked from this one."""
 
     def __init__(self, conf: Path, overrides: dict):
+        self.output = Path(overrides["OUTPUT_PATH"])
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(
@@ -43,10 +44,17 @@ class ForkedWarm:
         theirs.close()
 
     def build(self) -> dict:
-        """The build's last reply, once it has ended."""
+        """The build's last reply, once it has ended, with the name of the page
+        previewed before it ("previewed"), which must be as the build left it."""
         self.connection.send("build")
+        shown = None
         while (reply := self.connection.recv())["stage"] != "done":
-            pass
+            if reply["stage"] == "preview":
+                shown = reply["page"], (self.output / reply["page"]).read_bytes()
+        if shown is not None and reply["ok"]:
+            page, text = shown
+            assert (self.output / page).read_bytes() == text, f"{page} previewed"
+        reply["previewed"] = shown[0] if shown else None
         return reply
 
     def stop(self) -> None:
@@ -103,6 +111,7 @@ def warm_site(tmp_path):
         assert sorted(rebuilt) == sorted(expected)
         for name, data in expected.items():
             assert rebuilt[name] == data, name
+        check.previewed = reply["previewed"]
         return rebuilt
 
     check()
@@ -117,6 +126,22 @@ def test_a_body_edit(warm_site):
     source = content / "notizie" / "uno.md"
     source.write_text(source.read_text("utf-8").replace("Incontro", "Vertice"))
     assert b"Vertice a" in check()["2025/01/uno/index.html"]
+    assert check.previewed == "2025/01/uno/index.html"
+
+
+def test_an_edit_of_metadata_or_mentions_waits_for_the_build(warm_site):
+    """Only the build can say where a new title or a new mention goes."""
+    content, check = warm_site
+    source = content / "notizie" / "uno.md"
+    source.write_text(source.read_text("utf-8").replace("Title: Uno", "Title: Un"))
+    assert b"Un</h1>" in check()["2025/01/uno/index.html"]
+    assert check.previewed is None
+    source.write_text(source.read_text("utf-8").replace("Incontro", "**Berlino**"))
+    assert b"entita/berlino/" in check()["2025/01/uno/index.html"]
+    assert check.previewed is None
+    source.write_text(source.read_text("utf-8").replace("**Berlino**", "Incontro"))
+    check()
+    assert check.previewed is None
 
 
 def test_an_edit_that_keeps_size_and_modification_time(warm_site):
@@ -149,6 +174,7 @@ def test_a_registry_edit(warm_site):
     registry = content / "entities.yml"
     registry.write_text(REGISTRY.replace("Capitale.", "Sulla Moscova."), "utf-8")
     assert b"Sulla Moscova." in check()["entita/mosca/index.html"]
+    assert check.previewed is None
 
 
 def test_a_removed_static_file(warm_site):

@@ -45,6 +45,10 @@ class Digest:
     entities: list
     countries: list
     topics: list
+    # Each published article's mention names, as resolved, and the entity each
+    # name links to, by source path: what one edited article's page needs to be
+    # linked again when its mentions are unchanged (curator/warm.py's preview).
+    mentions: dict
 
 
 def _registry(conf: settings.EntitySettings, content_path: str) -> registry.Registry:
@@ -199,11 +203,32 @@ def collect_entities(generator) -> None:
     _link_translations(
         translations, translation_strongs, links, conf, countries, topics
     )
-    generator.context["rassegna"] = Digest(conf, entities, countries, topics)
+    resolved = {a.source_path: (names, links[a.source_path]) for a, names in mentions}
+    generator.context["rassegna"] = Digest(conf, entities, countries, topics, resolved)
     # Pelican saved its reader cache just before this signal; its in-memory copy
     # of every article is not read again, and it would be copied into the worker
     # processes that render the pages.
     generator.readers._cache.clear()
+
+
+def relink(article, edited, digest: Digest) -> bool:
+    """Give `article`, as a build linked it, the body of `edited`, the same
+    file read again with the same metadata, linked as that build would have:
+    possible when its mention names are the ones the build resolved, so every
+    entity decision stays as it was (curator/warm.py's preview). Whether it
+    could."""
+    max_words = digest.settings.max_words
+    names, by_name = digest.mentions.get(article.source_path, (None, None))
+    strongs = _strongs(edited)
+    if names is None or names_of(strongs, max_words) != names:
+        return False
+    article._content = link_strongs(
+        edited._content,
+        strongs,
+        max_words,
+        lambda name: _link_attributes(by_name[name]),
+    )
+    return True
 
 
 def _link_translations(translations, strongs, links, conf, countries, topics):

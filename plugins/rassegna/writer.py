@@ -80,6 +80,9 @@ class DigestWriter(Writer):
     # each build's manifest is kept in it, by file, and the next build takes it
     # from there instead of unpickling it, while the file is as it was written.
     remembered: dict | None = None
+    # The last writer of such a process, whose collected pages let it show one
+    # edited article's page before the next build (curator/warm.py's preview).
+    latest: "DigestWriter | None" = None
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -91,6 +94,8 @@ class DigestWriter(Writer):
         self._opening = "collect"
         self._kept: set[str] = set()
         self._records: dict = {}
+        # The pages and feeds this build rendered (the others were kept).
+        self.rendered: set[str] = set()
         self._context = None
         self._site = None
         self._manifest = Path(self.settings["CACHE_PATH"]) / MANIFEST
@@ -202,12 +207,11 @@ class DigestWriter(Writer):
         # already are): a smaller manifest and fewer nodes to replay.
         shapes: dict = {}
         done: dict = {}
-        rendered = 0
         for name, result in results.items():
             if result == _KEPT:
                 self._records[name] = last[name]
                 continue
-            rendered += 1
+            self.rendered.add(name)
             shape, digest = result
             path = sanitised_join(self.output_path, name)
             if shape is not None and os.path.isfile(path):
@@ -221,8 +225,10 @@ class DigestWriter(Writer):
             else:
                 self._records.pop(name, None)
         self._site = site
+        if self.remembered is not None:
+            DigestWriter.latest = self
         self._announce(jobs)
-        logger.info("Rendered %d of %d pages and feeds", rendered, len(jobs))
+        logger.info("Rendered %d of %d pages and feeds", len(self.rendered), len(jobs))
 
     def _render_all(self, jobs: list[Job], processes: int, last: dict) -> dict:
         """Replay and, where the reads changed, render `jobs` on `processes`
@@ -403,6 +409,14 @@ class DigestWriter(Writer):
         self._manifest.write_bytes(pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL))
         if self.remembered is not None:
             self.remembered[self._manifest] = (_stamp(self._manifest), manifest)
+
+    def article_page(self, source_path: str) -> Job | None:
+        """The page this build collected for the article read from `source_path`."""
+        for job in self._jobs.values():
+            shown = job.local.get("article") if job.template else None
+            if getattr(shown, "source_path", None) == source_path:
+                return job
+        return None
 
     def _previous(self) -> dict:
         """The last build's manifest, from memory when it is kept there."""
