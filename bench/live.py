@@ -149,19 +149,48 @@ def timed_save(listening: Listening, path: Path, text: str, marker: str) -> floa
     return time.perf_counter() - start
 
 
-def body_edits(listening: Listening, url: str, path: Path, saves: int) -> None:
+class BuildsEnded:
+    """How many builds the preview server's log says have ended."""
+
+    def __init__(self, log: Path, line: str = "Done: Processed"):
+        self.log, self.line = log, line
+
+    def count(self) -> int:
+        return self.log.read_text(encoding="utf-8", errors="replace").count(self.line)
+
+    def wait(self, count: int) -> None:
+        deadline = time.perf_counter() + SAVE_TIMEOUT_MS / 1000
+        while self.count() < count:
+            if time.perf_counter() > deadline:
+                sys.exit(f"the preview server's build never ended: see {self.log}")
+            time.sleep(0.05)  # waiting for the build to end, not a measurement
+
+
+def body_edits(
+    listening: Listening,
+    url: str,
+    path: Path,
+    saves: int,
+    label: str,
+    ended: BuildsEnded | None = None,
+    prefix: str = "salvataggio",
+) -> None:
     """Open `url`, then change the body of `path` `saves` times, each time
-    until the page shows it; print the median and every value."""
+    until the page shows it (and, given `ended`, the save's whole build has
+    ended); print the median and every value."""
     listening.page.goto(url)
     original = path.read_text(encoding="utf-8")
     latencies = []
     for number in range(saves):
-        marker = f"salvataggio{number}verifica"
+        marker = f"{prefix}{number}verifica"
         text = original.replace("\n\n", f"\n\nControllo {marker}. ", 1)
+        builds = ended.count() if ended else 0
         latencies.append(timed_save(listening, path, text, marker))
+        if ended:
+            ended.wait(builds + 1)
     shown = ", ".join(f"{seconds:.2f}" for seconds in latencies)
     print(
-        f"  body edit of one article, median of {saves}:"
+        f"  body edit of one article, {label}, median of {saves}:"
         f" {statistics.median(latencies):.2f} s ({shown})"
     )
 
@@ -200,7 +229,14 @@ def measure_livereload(count: int, saves: int, folder: Path) -> None:
         browser_tab() as listening,
     ):
         site = f"http://localhost:{port}/"
-        body_edits(listening, site + article_url(project, edited), edited, saves)
+        url = site + article_url(project, edited)
+        ended = BuildsEnded(folder / "livereload.log")
+        first = ended.count()
+        label = "each save once the last build ended"
+        body_edits(listening, url, edited, saves, label, ended, "dopo")
+        label = "each save as soon as the page showed the last"
+        body_edits(listening, url, edited, saves, label, prefix="subito")
+        ended.wait(first + 2 * saves)  # one build a save, the last one's too
 
         listening.page.goto(site)
         marker = "nuovanotiziaverifica"
@@ -236,7 +272,8 @@ def measure_hugo_server(count: int, saves: int, folder: Path, hugo: Path) -> Non
     ):
         when = re.search(r"^date: (\d{4})-(\d{2})", edited.read_text("utf-8"), re.M)
         url = f"http://localhost:{port}/{when[1]}/{when[2]}/notizia-{edited.stem}/"
-        body_edits(listening, url, edited, saves)
+        label = "each save as soon as the page showed the last"
+        body_edits(listening, url, edited, saves, label)
 
 
 def article_url(project: Path, source: Path) -> str:
