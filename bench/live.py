@@ -150,13 +150,17 @@ def timed_save(listening: Listening, path: Path, text: str, marker: str) -> floa
 
 
 class BuildsEnded:
-    """How many builds the preview server's log says have ended."""
+    """How many builds the preview server's log says have ended: done, or
+    given way to a newer save."""
 
-    def __init__(self, log: Path, line: str = "Done: Processed"):
-        self.log, self.line = log, line
+    LINES = ("Done: Processed", "A newer save: this build gave way")
+
+    def __init__(self, log: Path):
+        self.log = log
 
     def count(self) -> int:
-        return self.log.read_text(encoding="utf-8", errors="replace").count(self.line)
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return sum(text.count(line) for line in self.LINES)
 
     def wait(self, count: int) -> None:
         deadline = time.perf_counter() + SAVE_TIMEOUT_MS / 1000

@@ -31,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -82,31 +83,39 @@ class WarmProcess:
 
     def build(self) -> str:
         """Build in the warm process: "" when the build succeeded, else what
-        went wrong, with the file named. Returns once the edited page is
+        went wrong, with the file named. The request goes at once, so a build
+        still running gives way to it. Returns once the edited page is
         previewed (`stage` "preview": `follow` waits for the rest) or the
         build's pages are written, while the search index is still being made
         (see `settle`). A process that died is started again."""
+        asked = self._ask()
         with self._lock:
             late = self._settle()
             self.builds += 1
-            for attempt in range(2):
-                if self.process is None or self.process.poll() is not None:
+            for _ in range(2):  # a process that died is started once
+                if not asked:
+                    self._stop()
                     self.start()
-                try:
-                    self.process.stdin.write("build\n")
-                    self.process.stdin.flush()
-                    reply = self._reply()
-                except (BrokenPipeError, OSError):
-                    reply = None
+                    asked = self._ask()
+                reply = self._reply() if asked else None
                 if reply is not None and reply["stage"] in ("preview", "pages"):
                     self.stage = reply["stage"]
                     return late
                 if reply is not None:
                     return "" if reply["ok"] else reply["message"]
-                self._stop()
-                if attempt:
-                    return _STOPPED
-            raise AssertionError("unreachable")
+                asked = False
+            return _STOPPED
+
+    def _ask(self) -> bool:
+        """Send a build request; whether it could be sent."""
+        if self.process is None or self.process.poll() is not None:
+            return False
+        try:
+            self.process.stdin.write("build\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        return True
 
     def follow(self) -> tuple[int, bool, str]:
         """After a preview, wait until the build's pages are written: (the
@@ -124,6 +133,8 @@ class WarmProcess:
                 self.stage = "pages"
                 return build, reply["changed"], ""
             self.stage = None
+            if reply.get("superseded"):
+                return build, False, ""
             return build, True, "" if reply["ok"] else reply["message"]
 
     def settle(self) -> str:
@@ -376,9 +387,11 @@ class WarmSite:
         self.overrides = overrides
         pelican.generators.Readers = _memory_readers()
         DigestWriter.remembered = {}
-        # Every file under the content folder, with its status, as the last
-        # build found them before reading any; None when that build failed.
+        # As the last build that ended found them: every file under the
+        # content folder with its status, before it read any (None when it
+        # failed), and each article's read.
         self.before: dict[str, tuple] | None = None
+        self.reads: dict[str, Kept] = {}
 
     def preview(self) -> str | None:
         """Write, before the build, the page of the one article edited since the
@@ -403,10 +416,10 @@ class WarmSite:
         job = writer.article_page(changed[0]) if len(changed) == 1 else None
         if job is None or "rassegna" not in job.context:
             return None
-        readers = Readers(settings, "ArticlesGenerator-Readers")
-        last = readers._kept.get(changed[0])
+        last = self.reads.get(changed[0])
         if last is None:
             return None
+        readers = Readers(settings, _ARTICLE_READS)
         edited = readers.read_file(
             base_path=settings["PATH"],
             path=os.path.relpath(changed[0], settings["PATH"]),
@@ -422,7 +435,7 @@ class WarmSite:
                 if key not in (STRONGS_KEY, WARNINGS_KEY)
             }
 
-        if read is last or fields(read) != fields(last):
+        if read is None or read.digest == last.digest or fields(read) != fields(last):
             return None
         if not relink(job.local["article"], edited, job.context["rassegna"]):
             return None
@@ -436,11 +449,15 @@ class WarmSite:
             page.write(text)
         return job.name
 
-    def build(self, pages_written=None) -> tuple[bool, str]:
+    def build(self, pages_written=None, newer=None) -> tuple[bool | None, str]:
         """One build as `invoke build` makes it: (whether it succeeded, what
-        went wrong). `pages_written()` is called once every page is written,
-        before the search index, which reads them all, is made."""
-        from pelican import Pelican
+        went wrong), or (None, "") when it gave way to a newer request.
+        `pages_written()` is called once every page is written, before the
+        search index, which reads them all, is made. `newer()` says whether a
+        newer request waits: the build then stops where it has written no page
+        yet (see `Superseded`), and the last build's pages, reads and objects
+        stay the ones a preview starts from."""
+        from pelican import Pelican, signals
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
         from rassegna.search import index_site
@@ -450,13 +467,20 @@ class WarmSite:
             pages_written()
             return index_site(pelican)
 
+        def give_way(*args, **kwargs):
+            if newer is not None and newer():
+                raise Superseded
+
         # Pelican says a warning once per process; a build says it every time.
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
         said = _Said()
         logging.getLogger().addHandler(said)
-        # The last build's objects go before this one makes its own.
-        DigestWriter.latest, self.before = None, None
+        last = DigestWriter.latest, self.before
+        self.before = None
+        for signal in _GIVING_WAY:
+            getattr(signals, signal).connect(give_way)
+        DigestWriter.before_rendering = give_way
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
             before = files_under(settings["PATH"])
@@ -466,14 +490,42 @@ class WarmSite:
                 output_settled.disconnect(index_site)
                 output_settled.connect(settled)
             pelican.run()
+        except Superseded:
+            DigestWriter.latest, self.before = last
+            print("A newer save: this build gave way", flush=True)
+            return None, ""
         except Exception as error:
+            DigestWriter.latest = None
             return False, "\n".join([*said.lines, build_failure(error)])
         finally:
             logging.getLogger().removeHandler(said)
             output_settled.disconnect(settled)
+            for signal in _GIVING_WAY:
+                getattr(signals, signal).disconnect(give_way)
+            DigestWriter.before_rendering = None
             _forget_rendered()
         self.before = before
+        reads = _MEMORY.get(os.path.join(settings["CACHE_PATH"], _ARTICLE_READS), {})
+        self.reads = dict(reads)
         return True, ""
+
+
+class Superseded(BaseException):
+    """A newer save waits: the build stops at one of the points where it has
+    written no page and no file half (a Pelican signal, or the writer before
+    it renders). Not an Exception, which Pelican catches and logs per file."""
+
+
+# Where a build may give way: each content object made, each generator's end.
+_GIVING_WAY = (
+    "content_object_init",
+    "article_generator_pretaxonomy",
+    "article_generator_finalized",
+    "page_generator_finalized",
+    "static_generator_finalized",
+    "all_generators_finalized",
+)
+_ARTICLE_READS = "ArticlesGenerator-Readers"
 
 
 def _forget_rendered() -> None:
@@ -494,13 +546,21 @@ def serve(site: WarmSite, requests, reply) -> None:
     shown before the build, once it is written ({"stage": "preview", "page"});
     once the build's pages are written ({"stage": "pages", "changed"}: whether
     pages other than the one previewed changed; not when the build stops
-    before) and at the end ({"stage": "done", "ok", "message"}). Stop at any
-    other request or when requests end."""
+    before) and at the end ({"stage": "done", "ok", "message"}, and
+    "superseded" when it gave way to a newer request). Stop at any other
+    request or when requests end. Requests are read as they come, so a build
+    knows when a newer one waits."""
     from rassegna.writer import DigestWriter
 
-    for request in requests:
-        if request != "build":
-            return
+    waiting: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        for request in requests:
+            waiting.put(request)
+        waiting.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    while waiting.get() == "build":
         start = time.perf_counter()
         try:
             page = site.preview()
@@ -523,9 +583,12 @@ def serve(site: WarmSite, requests, reply) -> None:
             reply({"stage": "pages", "changed": changed,
                    "seconds": time.perf_counter() - start})  # fmt: skip
 
-        ok, message = site.build(pages_written)
+        ok, message = site.build(pages_written, lambda: not waiting.empty())
         seconds = time.perf_counter() - start
-        reply({"stage": "done", "ok": ok, "message": message, "seconds": seconds})
+        done = {"stage": "done", "ok": ok is not False, "message": message}
+        if ok is None:
+            done["superseded"] = True
+        reply({**done, "seconds": seconds})
 
 
 def _bytes(path: str) -> bytes | None:
@@ -545,6 +608,11 @@ def main() -> None:
     # else printed goes to standard error, the terminal.
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    # Requests are read by a thread of their own, from a file that is not
+    # sys.stdin: a worker forked while that thread waits on it would otherwise
+    # hang, closing sys.stdin as multiprocessing does in its children.
+    requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (for the process's life)
 
     def reply(message: dict) -> None:
         replies.write(json.dumps(message) + "\n")
@@ -552,7 +620,7 @@ def main() -> None:
 
     init_logging(level=logging.WARNING, fatal="errors", name="pelican")
     site = WarmSite(settings_file, overrides)
-    serve(site, (line.strip() for line in sys.stdin), reply)
+    serve(site, (line.strip() for line in requests), reply)
 
 
 if __name__ == "__main__":

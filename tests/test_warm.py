@@ -57,6 +57,17 @@ class ForkedWarm:
         reply["previewed"] = shown[0] if shown else None
         return reply
 
+    def build_twice(self) -> list[dict]:
+        """Two build requests at once, as two quick saves send them: every
+        reply, up to the second build's end."""
+        self.connection.send("build")
+        self.connection.send("build")
+        replies, ended = [], 0
+        while ended < 2:
+            replies.append(self.connection.recv())
+            ended += replies[-1]["stage"] == "done"
+        return replies
+
     def stop(self) -> None:
         self.connection.send("quit")
         self.process.join(timeout=60)
@@ -115,6 +126,7 @@ def warm_site(tmp_path):
         return rebuilt
 
     check()
+    check.warm = warm
     try:
         yield content, check
     finally:
@@ -142,6 +154,28 @@ def test_an_edit_of_metadata_or_mentions_waits_for_the_build(warm_site):
     source.write_text(source.read_text("utf-8").replace("**Berlino**", "Incontro"))
     check()
     assert check.previewed is None
+
+
+def test_a_build_gives_way_to_a_newer_save(warm_site):
+    """A save while a build runs stops that build before it writes a page; the
+    next one previews the page from the last build that ended, and ends as a
+    clean build does."""
+    content, check = warm_site
+    source = content / "notizie" / "uno.md"
+    source.write_text(source.read_text("utf-8").replace("Incontro", "Vertice"))
+    output = check.warm.output
+    replies = check.warm.build_twice()
+    stages = [reply["stage"] for reply in replies]
+    assert stages == ["preview", "done", "preview", "pages", "done"]
+    assert replies[1]["superseded"] and "superseded" not in replies[-1]
+    page = output / "2025/01/uno/index.html"
+    shown = page.read_bytes()
+    source.write_text(source.read_text("utf-8").replace("Vertice", "Summit"))
+    replies = check.warm.build_twice()
+    assert [reply["stage"] for reply in replies] == stages
+    assert b"Summit a" in page.read_bytes()
+    assert shown != page.read_bytes()
+    assert b"Summit a" in check()["2025/01/uno/index.html"]
 
 
 def test_an_edit_that_keeps_size_and_modification_time(warm_site):
