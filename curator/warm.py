@@ -4,9 +4,10 @@ and the caches loaded from disk for each one.
 
 `WarmProcess` is the preview server's handle on that process (a child running
 `python -m curator.warm`): `build()` asks for a build and returns, once the
-pages are written, the failure's message, if any; `settle()` waits for the
-search index, made after the pages; `restart()` starts a new process, for a
-change to code, settings or theme, which only a new interpreter picks up.
+edited page is previewed or the pages are written, the failure's message, if
+any; `follow()` waits for the rest of a previewed build; `settle()` waits for
+the search index, made after the pages; `restart()` starts a new process, for
+a change to code, settings or theme, which only a new interpreter picks up.
 The child (`WarmSite`) builds with a new Pelican and freshly read settings
 every time, as `invoke build` does, and keeps only what is sound to keep:
 
@@ -18,7 +19,12 @@ every time, as `invoke build` does, and keeps only what is sound to keep:
   in memory instead of unpickled (`DigestWriter.remembered`), written to disk
   too, so a later `invoke build` starts from it;
 - what the interpreter itself keeps: imported modules, the gazetteers' loaded
-  data, compiled code.
+  data, compiled code;
+- until the next build writes its pages, the last finished build's writer and
+  objects: `WarmSite.preview` renders an edited article's page from them
+  before the build, when nothing else can have changed for that page.
+
+A build that a newer save overtakes stops before it writes (`Superseded`).
 
 The child speaks JSON lines: one request ("build" or "quit") a line on its
 standard input, replies a line each on the standard output it started with
@@ -480,7 +486,6 @@ class WarmSite:
         self.before = None
         for signal in _GIVING_WAY:
             getattr(signals, signal).connect(give_way)
-        DigestWriter.before_rendering = give_way
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
             before = files_under(settings["PATH"])
@@ -502,7 +507,6 @@ class WarmSite:
             output_settled.disconnect(settled)
             for signal in _GIVING_WAY:
                 getattr(signals, signal).disconnect(give_way)
-            DigestWriter.before_rendering = None
             _forget_rendered()
         self.before = before
         reads = _MEMORY.get(os.path.join(settings["CACHE_PATH"], _ARTICLE_READS), {})
@@ -511,12 +515,13 @@ class WarmSite:
 
 
 class Superseded(BaseException):
-    """A newer save waits: the build stops at one of the points where it has
-    written no page and no file half (a Pelican signal, or the writer before
-    it renders). Not an Exception, which Pelican catches and logs per file."""
+    """A newer save waits: the build stops at a Pelican signal sent before it
+    writes anything to the output folder. Not an Exception, which Pelican
+    catches and logs per file."""
 
 
-# Where a build may give way: each content object made, each generator's end.
+# Where a build may give way: each content object made, each generator's end;
+# static files are copied, and pages written, only after the last of these.
 _GIVING_WAY = (
     "content_object_init",
     "article_generator_pretaxonomy",

@@ -83,9 +83,6 @@ class DigestWriter(Writer):
     # The last writer of such a process, whose collected pages let it show one
     # edited article's page before the next build (curator/warm.py's preview).
     latest: "DigestWriter | None" = None
-    # Such a process's check, called before anything is rendered: it may stop
-    # the build there, when a newer save waits.
-    before_rendering = None
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -190,8 +187,6 @@ class DigestWriter(Writer):
         content_written and feed_written for every one."""
         if not self._deferring:
             return
-        if DigestWriter.before_rendering is not None:
-            DigestWriter.before_rendering()
         self._deferring = False
         jobs = sorted(self._jobs.values(), key=lambda job: job.name)
         reads.reset()
