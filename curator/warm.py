@@ -43,6 +43,7 @@ import sys
 import threading
 import time
 import traceback
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -407,9 +408,10 @@ class WarmSite:
         (another kind of edit, which only the build shows)."""
         from pelican.contents import Article
         from pelican.generators import Readers
+        from pelican.plugins import signals
         from pelican.utils import sanitised_join
         from rassegna.reader import STRONGS_KEY, WARNINGS_KEY
-        from rassegna.receivers import relink
+        from rassegna.receivers import relink, sanitize_other_readers
         from rassegna.writer import DigestWriter
 
         writer, before = DigestWriter.latest, self.before
@@ -426,12 +428,16 @@ class WarmSite:
         if last is None:
             return None
         readers = Readers(settings, _ARTICLE_READS)
-        edited = readers.read_file(
-            base_path=settings["PATH"],
-            path=os.path.relpath(changed[0], settings["PATH"]),
-            content_class=Article,
-            context=job.context,
-        )
+        # Other plugins hear of no content object the build does not make;
+        # the digest's own receiver still sanitizes what its reader did not.
+        with signals.content_object_init.muted():
+            edited = readers.read_file(
+                base_path=settings["PATH"],
+                path=os.path.relpath(changed[0], settings["PATH"]),
+                content_class=Article,
+                context=job.context,
+            )
+        sanitize_other_readers(edited)
         read = readers._kept.get(changed[0])
 
         def fields(kept: Kept) -> dict:
@@ -474,7 +480,7 @@ class WarmSite:
             return index_site(pelican)
 
         def give_way(*args, **kwargs):
-            if newer is not None and newer():
+            if newer is not None and newer() and alone:
                 raise Superseded
 
         # Pelican says a warning once per process; a build says it every time.
@@ -490,6 +496,7 @@ class WarmSite:
             settings = read_settings(self.settings_file, override=self.overrides)
             before = files_under(settings["PATH"])
             pelican = Pelican(settings)
+            alone = _only_ours(signals)
             if pages_written is not None:
                 # The plugin connects the index on every Pelican's start.
                 output_settled.disconnect(index_site)
@@ -512,6 +519,25 @@ class WarmSite:
         reads = _MEMORY.get(os.path.join(settings["CACHE_PATH"], _ARTICLE_READS), {})
         self.reads = dict(reads)
         return True, ""
+
+
+def _only_ours(signals) -> bool:
+    """Whether every receiver of Pelican's signals is the digest's or this
+    module's. Another plugin may keep state from a build's start to its
+    `finalized` (pelican-sitemap keeps which Pelican it writes for), which a
+    build that stops in between would leave stale: with one, no build gives
+    way."""
+    for signal in vars(signals).values():
+        for receiver in getattr(signal, "receivers", {}).values():
+            if isinstance(receiver, weakref.ref):
+                receiver = receiver()
+            module = getattr(receiver, "__module__", None) or ""
+            if receiver is not None and not module.startswith(_OURS):
+                return False
+    return True
+
+
+_OURS = ("rassegna.", "curator.", "__main__")
 
 
 class Superseded(BaseException):

@@ -10,8 +10,10 @@ restarting it, as livereload does, when code, settings or theme change.
 """
 
 import hashlib
+import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -56,17 +58,6 @@ class ForkedWarm:
             assert (self.output / page).read_bytes() == text, f"{page} previewed"
         reply["previewed"] = shown[0] if shown else None
         return reply
-
-    def build_twice(self) -> list[dict]:
-        """Two build requests at once, as two quick saves send them: every
-        reply, up to the second build's end."""
-        self.connection.send("build")
-        self.connection.send("build")
-        replies, ended = [], 0
-        while ended < 2:
-            replies.append(self.connection.recv())
-            ended += replies[-1]["stage"] == "done"
-        return replies
 
     def stop(self) -> None:
         self.connection.send("quit")
@@ -126,7 +117,6 @@ def warm_site(tmp_path):
         return rebuilt
 
     check()
-    check.warm = warm
     try:
         yield content, check
     finally:
@@ -156,26 +146,66 @@ def test_an_edit_of_metadata_or_mentions_waits_for_the_build(warm_site):
     assert check.previewed is None
 
 
-def test_a_build_gives_way_to_a_newer_save(warm_site):
-    """A save while a build runs stops that build before it writes a page; the
-    next one previews the page from the last build that ended, and ends as a
-    clean build does."""
-    content, check = warm_site
+def _two_saves(warm: WarmProcess) -> list[dict]:
+    """Two build requests at once, as two quick saves send them: every reply,
+    up to the second build's end."""
+    warm.process.stdin.write("build\nbuild\n")
+    warm.process.stdin.flush()
+    replies, ended = [], 0
+    while ended < 2:
+        replies.append(json.loads(warm.process.stdout.readline()))
+        ended += replies[-1]["stage"] == "done"
+    return replies
+
+
+@pytest.mark.parametrize("others", [False, True], ids=["alone", "with-sitemap"])
+def test_a_build_gives_way_to_a_newer_save(tmp_path, others):
+    """A save while a build runs stops that build before it writes anything;
+    the next one previews the page from the last build that ended, and ends as
+    a clean build does. With another plugin (pelican-sitemap keeps state from a
+    build's start to its end) every build runs to its end. In a new
+    interpreter: plugins other tests loaded stay connected in this one."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    overrides = _settings(content, tmp_path / "output", tmp_path / "cache")
+    if others:
+        overrides |= {"PLUGINS": ["rassegna", "pelican.plugins.sitemap"]}
+    warm = WarmProcess(ROOT / "pelicanconf.py", overrides)
     source = content / "notizie" / "uno.md"
-    source.write_text(source.read_text("utf-8").replace("Incontro", "Vertice"))
-    output = check.warm.output
-    replies = check.warm.build_twice()
-    stages = [reply["stage"] for reply in replies]
-    assert stages == ["preview", "done", "preview", "pages", "done"]
-    assert replies[1]["superseded"] and "superseded" not in replies[-1]
-    page = output / "2025/01/uno/index.html"
-    shown = page.read_bytes()
-    source.write_text(source.read_text("utf-8").replace("Vertice", "Summit"))
-    replies = check.warm.build_twice()
-    assert [reply["stage"] for reply in replies] == stages
-    assert b"Summit a" in page.read_bytes()
-    assert shown != page.read_bytes()
-    assert b"Summit a" in check()["2025/01/uno/index.html"]
+    try:
+        assert warm.build() == "" and warm.settle() == ""
+        for word in ("Vertice", "Summit"):
+            text = source.read_text("utf-8")
+            source.write_text(re.sub("Incontro|Vertice", word, text), "utf-8")
+            replies = _two_saves(warm)
+            stages = [reply["stage"] for reply in replies]
+            if others:
+                assert stages == ["preview", "pages", "done", "pages", "done"]
+            else:
+                assert stages == ["preview", "done", "preview", "pages", "done"]
+                assert replies[1]["superseded"]
+            assert all(reply.get("ok", True) for reply in replies)
+            page = tmp_path / "output" / replies[0]["page"]
+            assert f"{word} a".encode() in page.read_bytes()
+    finally:
+        warm.stop()
+    elsewhere = {
+        "OUTPUT_PATH": str(tmp_path / "clean"),
+        "CACHE_PATH": str(tmp_path / "clean-cache"),
+    }
+    clean = WarmProcess(ROOT / "pelicanconf.py", overrides | elsewhere)
+    try:
+        assert clean.build() == "" and clean.settle() == ""
+    finally:
+        clean.stop()
+    built, expected = tree(tmp_path / "output"), tree(tmp_path / "clean")
+    sitemap = built.pop("sitemap.xml").decode()
+    assert "2025/01/uno/" in sitemap
+    if others:  # its <lastmod> of a page that is not an article is the time now
+        expected.pop("sitemap.xml")
+    else:
+        assert sitemap.encode() == expected.pop("sitemap.xml")
+    assert built == expected
 
 
 def test_an_edit_that_keeps_size_and_modification_time(warm_site):
