@@ -599,7 +599,7 @@ def serve(site: WarmSite, requests, reply) -> None:
             page = None
         shown = None
         if page is not None:
-            shown = _bytes(os.path.join(DigestWriter.latest.output_path, page))
+            shown = _digest(os.path.join(DigestWriter.latest.output_path, page))
             seconds = time.perf_counter() - start
             print(f"Previewed {page} in {seconds:.2f} s", flush=True)
             reply({"stage": "preview", "page": page, "seconds": seconds})
@@ -610,7 +610,7 @@ def serve(site: WarmSite, requests, reply) -> None:
             changed = page is None or bool(pages - {page})
             if not changed:
                 path = os.path.join(writer.output_path, page)
-                changed = _bytes(path) != shown
+                changed = _digest(path) != shown
             reply({"stage": "pages", "changed": changed,
                    "seconds": time.perf_counter() - start})  # fmt: skip
 
@@ -620,14 +620,6 @@ def serve(site: WarmSite, requests, reply) -> None:
         if ok is None:
             done["superseded"] = True
         reply({**done, "seconds": seconds})
-
-
-def _bytes(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
 
 
 def main() -> None:
