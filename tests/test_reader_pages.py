@@ -3,9 +3,14 @@ the main country first, dates in words, pagination, singular and plural, and the
 English interface by one setting."""
 
 import datetime
+import tempfile
 
+import hypothesis
 import pytest
 from conftest import article, build_site
+from hypothesis import given
+from hypothesis import strategies as st
+from rassegna import related, settings
 from rassegna.errors import BuildError
 
 REGISTRY = """
@@ -190,3 +195,54 @@ def test_english_interface_by_one_setting(make_site):
     )
     counts = [s.get_text() for s in site.html("paesi/index.html").select(".count")]
     assert counts == ["1 story", "2 stories"]
+
+
+class _Entity:
+    def __init__(self, slug, kind):
+        self.slug, self.kind = slug, kind
+
+
+class _Article:
+    def __init__(self, url, day, entities):
+        self.url, self.entities = url, entities
+        self.date = datetime.datetime(2025, 1, 1) + datetime.timedelta(days=day)
+
+
+_ENTITIES = [
+    _Entity(slug, kind)
+    for slug, kind in [
+        ("mosca", "place"),
+        ("kim", "person"),
+        ("nato", "organization"),
+        ("missili", "concept"),
+        ("seul", "place"),
+        ("russia", "country"),
+    ]
+]
+_STORY = st.tuples(
+    st.integers(0, 60), st.lists(st.sampled_from(_ENTITIES), max_size=4, unique=True)
+)
+
+
+@given(
+    first=st.dictionaries(st.integers(0, 11), _STORY, max_size=12),
+    edits=st.lists(st.dictionaries(st.integers(0, 11), st.none() | _STORY), max_size=4),
+)
+@hypothesis.settings(max_examples=150, deadline=None)
+def test_related_lists_kept_between_builds_equal_lists_ranked_anew(first, edits):
+    """rank_remembered ranks again only the articles an edit can reach; after
+    any sequence of added, changed and removed articles its lists are those of
+    a ranking from nothing."""
+    conf = settings.read({"RELATED_RECENCY_DAYS": 30})
+    with tempfile.TemporaryDirectory() as folder:
+        stories = dict(first)
+        for edit in [{}, *edits]:
+            for number, story in edit.items():
+                if story is None:
+                    stories.pop(number, None)
+                else:
+                    stories[number] = story
+            articles = [_Article(f"notizie/{n}/", *stories[n]) for n in sorted(stories)]
+            anew = related.rank(articles, conf)
+            kept = related.rank_remembered(articles, conf, folder)
+            assert kept == [anew[index] for index in range(len(articles))]
