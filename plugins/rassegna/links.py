@@ -3,6 +3,7 @@ build. Pelican reports a missing target only while rendering the page, and the
 writer does not render a page that has not changed: a broken link would be
 reported once and then never again."""
 
+import functools
 import os
 from html import unescape
 from urllib.parse import unquote, urlparse
@@ -15,10 +16,12 @@ def _context_keys(what: str) -> tuple[str, ...]:
     return ("static_content",)
 
 
-def _candidates(value: str) -> list[str]:
-    """The paths Pelican tries for a link's value, in its order."""
+@functools.lru_cache(maxsize=65536)
+def _candidates(value: str) -> tuple[str, ...]:
+    """The paths Pelican tries for a link's value, in its order. Kept: every
+    mention of an entity links to the same value."""
     path = urlparse(value).path
-    return [path, unquote(path), urlparse(unescape(value)).path]
+    return (path, unquote(path), urlparse(unescape(value)).path)
 
 
 def _found(content, what: str, value: str, context: dict) -> bool:
