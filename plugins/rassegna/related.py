@@ -12,6 +12,7 @@ import heapq
 import pickle
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 SECONDS_A_DAY = 86_400
 
@@ -28,7 +29,8 @@ def rank(articles, conf, chosen=None) -> dict[int, list[int]]:
     must share at least one entity; recency alone relates nothing.
     Each article adds its entities' weights to the articles that share them
     (an index from entity to articles), so the work grows with the pairs that
-    share something, not with every pair."""
+    share something, not with every pair. Entities are told apart by slug,
+    which a build gives to one entity only, as the kept lists do."""
     weights = conf.related_weights
     recency_weight = conf.related_recency_weight
     stamps = [article.date.timestamp() for article in articles]
@@ -39,7 +41,7 @@ def rank(articles, conf, chosen=None) -> dict[int, list[int]]:
     threshold = conf.related_threshold
     limit = conf.related_limit_articles
     related = {}
-    for index in range(len(articles)) if chosen is None else sorted(chosen):
+    for index in range(len(articles)) if chosen is None else chosen:
         article = articles[index]
         shared: dict[int, float] = {}
         for entity in article.entities:
@@ -67,13 +69,16 @@ def rank(articles, conf, chosen=None) -> dict[int, list[int]]:
 
 
 CACHE = "rassegna-related.pickle"
+# Kept lists are valid for one version of the ranking's rules: raise it when
+# rank() or closeness() changes, so that no list made by older rules is kept.
+RULES = 1
 
 
 def rank_remembered(articles, conf, folder: str | None) -> list[list[int]]:
     """rank(), kept in `folder` between builds: each article's inputs (its
     date and its entities' slugs and kinds) and list, by address, with the
-    settings they were ranked under. Since every term reads only the two
-    articles, a list can change only for an article whose inputs changed or
+    settings and rules they were ranked under. Since every term reads only the
+    two articles, a list can change only for an article whose inputs changed or
     that shares an entity, before or after, with one that did (or with one
     added or removed): only those are ranked again. A body edit ranks nothing;
     a new article, those that share its entities."""
@@ -82,6 +87,7 @@ def rank_remembered(articles, conf, folder: str | None) -> list[list[int]]:
         for a in articles
     }
     used = (
+        RULES,
         sorted(conf.related_weights.items()),
         conf.related_recency_weight,
         conf.related_recency_days,
@@ -90,37 +96,54 @@ def rank_remembered(articles, conf, folder: str | None) -> list[list[int]]:
     )
     path = Path(folder) / CACHE if folder else None
     if path is None or len(inputs) < len(articles):  # nothing to keep by URL
-        ranked = rank(articles, conf)
-        return [ranked[index] for index in range(len(articles))]
-    try:
-        kept_used, kept_inputs, kept_lists = pickle.loads(path.read_bytes())
-    except (OSError, ValueError, TypeError, pickle.PickleError, EOFError):
-        kept_used, kept_inputs, kept_lists = None, {}, {}
-    if kept_used != used:
-        kept_inputs, kept_lists = {}, {}
-    changed = {url for url, got in inputs.items() if kept_inputs.get(url) != got}
-    changed.update(url for url in kept_inputs if url not in inputs)
-    touched = {
-        slug
-        for url in changed
-        for source in (inputs, kept_inputs)
-        if url in source
-        for slug, _ in source[url][1]
-    }
+        return list(rank(articles, conf).values())
+    kept_inputs, kept_lists = _kept(path, used)
+    reached = _reached(inputs, kept_inputs)
     chosen = [
         index
         for index, a in enumerate(articles)
-        if a.url in changed or any(e.slug in touched for e in a.entities)
+        if a.url in reached.urls or any(e.slug in reached.slugs for e in a.entities)
     ]
-    fresh = rank(articles, conf, chosen) if chosen else {}
-    at = {a.url: index for index, a in enumerate(articles)}
+    ranked = rank(articles, conf, chosen) if chosen else {}
     lists = {}
     for index, a in enumerate(articles):
-        if index in fresh:
-            lists[a.url] = [articles[other].url for other in fresh[index]]
+        if index in ranked:
+            lists[a.url] = [articles[other].url for other in ranked[index]]
         else:
             lists[a.url] = kept_lists[a.url]
     if chosen or kept_inputs.keys() != inputs.keys():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps((used, inputs, lists), pickle.HIGHEST_PROTOCOL))
-    return [[at[url] for url in lists[a.url]] for a in articles]
+    index_of = {a.url: index for index, a in enumerate(articles)}
+    return [[index_of[url] for url in lists[a.url]] for a in articles]
+
+
+def _kept(path: Path, used: tuple) -> tuple[dict, dict]:
+    """The inputs and lists kept at `path`, if ranked under `used`; any file
+    that cannot be read as such is as none: everything is ranked again."""
+    try:
+        kept_used, kept_inputs, kept_lists = pickle.loads(path.read_bytes())
+    except Exception:
+        return {}, {}
+    return (kept_inputs, kept_lists) if kept_used == used else ({}, {})
+
+
+class _Reached(NamedTuple):
+    urls: set[str]
+    slugs: set[str]
+
+
+def _reached(inputs: dict, kept_inputs: dict) -> _Reached:
+    """The articles whose inputs changed, were added or removed, and the slugs
+    of their entities before and after: every list an edit can change is one
+    of theirs or names one of these entities."""
+    urls = {url for url, given in inputs.items() if kept_inputs.get(url) != given}
+    urls.update(url for url in kept_inputs if url not in inputs)
+    slugs = {
+        slug
+        for url in urls
+        for source in (inputs, kept_inputs)
+        if url in source
+        for slug, _ in source[url][1]
+    }
+    return _Reached(urls, slugs)
