@@ -66,6 +66,7 @@ def _parts():
     from pelican.writers import Writer
     from rassegna import (
         gazetteer,
+        groups,
         mentions,
         pages,
         reader,
@@ -79,19 +80,28 @@ def _parts():
     )
 
     return [
+        ("reading a file (the rest)", reader.DigestMarkdownReader, "read"),
         ("reading a file (the rest)", reader, "prepare"),
         ("Markdown", markdown.Markdown, "convert"),
         ("typogrify", reader, "typogrify_text"),
         ("sanitizing (nh3)", sanitize.Sanitizer, "content"),
         ("sanitizing (nh3)", sanitize.Sanitizer, "title"),
         ("finding bold mentions", mentions, "scan"),
-        ("place and given-name indexes", gazetteer, "_places_by_name"),
-        ("place and given-name indexes", gazetteer, "_given_names"),
+        ("place, country and given-name indexes", gazetteer, "_places_by_name"),
+        ("place, country and given-name indexes", gazetteer, "_regions_by_name"),
+        ("place, country and given-name indexes", gazetteer, "_countries_by_name"),
+        ("place, country and given-name indexes", gazetteer, "country_names"),
+        ("place, country and given-name indexes", gazetteer, "_given_names"),
         ("resolving entities", resolve, "resolve"),
         ("linking mentions", mentions, "link_strongs"),
-        ("country and topic groups", receivers.groups, "build"),
+        ("country and topic groups", groups, "build"),
         ("related articles", related, "rank_remembered"),
         ("checking links and files", receivers, "check_site"),
+        (
+            "rendering pages (the rest: replay, files)",
+            writer.DigestWriter,
+            "_render_each",
+        ),
         ("templates (reads recorded)", jinja2.Template, "render"),
         ("recorded reads to records", reads, "finish"),
         ("feeds", Writer, "write_feed"),
