@@ -398,6 +398,8 @@ class WarmSite:
         # content folder with its status, before it read any (None when it
         # failed), and each article's read.
         self.before: dict[str, tuple] | None = None
+        # Whether the last build left the search index to a newer one.
+        self.index_left = False
         self.reads: dict[str, Kept] = {}
 
     def preview(self) -> str | None:
@@ -468,21 +470,31 @@ class WarmSite:
         search index, which reads them all, is made. `newer()` says whether a
         newer request waits: the build then stops where it has written no page
         yet (see `Superseded`), and the last build's pages, reads and objects
-        stay the ones a preview starts from."""
+        stay the ones a preview starts from; once its pages are written, it
+        leaves the search index to the newer build (`index_left`)."""
         from pelican import Pelican, signals
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
-        from rassegna.search import index_site
+        from rassegna.search import index_site, leave_index
         from rassegna.writer import DigestWriter, output_settled
 
         def settled(pelican):
             pages_written()
+            if newer is not None and newer():
+                left = leave_index(pelican)
+                if left is not None:
+                    self.index_left = True
+                    print(
+                        "A newer save: the search index waits for its build", flush=True
+                    )
+                    return left
             return index_site(pelican)
 
         def give_way(*args, **kwargs):
             if newer is not None and newer() and alone:
                 raise Superseded
 
+        self.index_left = False
         # Pelican says a warning once per process; a build says it every time.
         LimitFilter._raised_messages.clear()
         LimitFilter._group_count.clear()
@@ -578,7 +590,8 @@ def serve(site: WarmSite, requests, reply) -> None:
     once the build's pages are written ({"stage": "pages", "changed"}: whether
     pages other than the one previewed changed; not when the build stops
     before) and at the end ({"stage": "done", "ok", "message"}, and
-    "superseded" when it gave way to a newer request). Stop at any other
+    "superseded" when it gave way to a newer request, "index_left" when it
+    left the search index to one). Stop at any other
     request or when requests end. Requests are read as they come, so a build
     knows when a newer one waits."""
     from rassegna.writer import DigestWriter
@@ -619,6 +632,8 @@ def serve(site: WarmSite, requests, reply) -> None:
         done = {"stage": "done", "ok": ok is not False, "message": message}
         if ok is None:
             done["superseded"] = True
+        if site.index_left:
+            done["index_left"] = True
         reply({**done, "seconds": seconds})
 
 

@@ -208,6 +208,43 @@ def test_a_build_gives_way_to_a_newer_save(tmp_path, others):
     assert built == expected
 
 
+def test_a_newer_save_takes_the_search_index_over(tmp_path):
+    """A build whose pages are written when a newer save waits leaves the
+    search index to the newer build, which indexes again what changed since
+    the index was made: the site ends as a clean build. With pelican-sitemap,
+    so that the first build runs to its end rather than giving way."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    overrides = _settings(content, tmp_path / "output", tmp_path / "cache")
+    overrides |= {"PLUGINS": ["rassegna", "pelican.plugins.sitemap"]}
+    del overrides["RASSEGNA_SEARCH_BUNDLE"]  # the default: an index
+    warm = WarmProcess(ROOT / "pelicanconf.py", overrides)
+    source = content / "notizie" / "uno.md"
+    try:
+        assert warm.build() == "" and warm.settle() == ""
+        text = source.read_text("utf-8").replace("Incontro", "Vertice")
+        source.write_text(text.replace("**Gazprom**", "**Rosneft**"), "utf-8")
+        first, second = [r for r in _two_saves(warm) if r["stage"] == "done"]
+        assert first["ok"] and first["index_left"]
+        assert second["ok"] and "index_left" not in second
+    finally:
+        warm.stop()
+    elsewhere = {
+        "OUTPUT_PATH": str(tmp_path / "clean"),
+        "CACHE_PATH": str(tmp_path / "clean-cache"),
+    }
+    clean = WarmProcess(ROOT / "pelicanconf.py", overrides | elsewhere)
+    try:
+        assert clean.build() == "" and clean.settle() == ""
+    finally:
+        clean.stop()
+    built, expected = tree(tmp_path / "output"), tree(tmp_path / "clean")
+    # pelican-sitemap's <lastmod> of a page that is not an article is the time now
+    built.pop("sitemap.xml"), expected.pop("sitemap.xml")
+    assert any(name.startswith("pagefind/") for name in built)
+    assert built == expected
+
+
 def test_an_edit_that_keeps_size_and_modification_time(warm_site):
     content, check = warm_site
     source = content / "notizie" / "uno.md"

@@ -130,6 +130,21 @@ def index_site(pelican) -> list[str]:
     return sorted(f"{bundle}/{name}" for name in kept_files)
 
 
+def leave_index(pelican) -> list[str] | None:
+    """In index_site's place when a newer build is already asked for (the
+    preview's warm process): the index stays as the last build left it, its
+    files counted as this build's, and its record is not touched, so the next
+    build indexes again every part whose pages changed since that record.
+    None when the site has no index to leave."""
+    bundle = read_settings(pelican.settings).search_bundle
+    if not bundle:
+        return None
+    folder = Path(pelican.settings["OUTPUT_PATH"]) / bundle
+    if not folder.is_dir() or not _is_bundle(folder):
+        return []
+    return sorted(f"{bundle}/{name}" for name in outputs.scan(str(folder)))
+
+
 def _made(tool: list, names: list[str], pages: dict, files: dict) -> dict:
     """What a part's bundle is made from and what it holds: a digest of
     Pagefind and the part's pages, by name, inode and change time (which every
