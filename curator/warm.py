@@ -475,20 +475,16 @@ class WarmSite:
         from pelican import Pelican, signals
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
-        from rassegna.search import index_site, leave_index
+        from rassegna.search import index_site
         from rassegna.writer import DigestWriter, output_settled
 
         def settled(pelican):
             pages_written()
-            if newer is not None and newer():
-                left = leave_index(pelican)
-                if left is not None:
-                    self.index_left = True
-                    print(
-                        "A newer save: the search index waits for its build", flush=True
-                    )
-                    return left
-            return index_site(pelican)
+            return index_site(pelican, index_gives_way)
+
+        def index_gives_way():
+            self.index_left = self.index_left or (newer is not None and newer())
+            return self.index_left
 
         def give_way(*args, **kwargs):
             if newer is not None and newer() and alone:
@@ -634,6 +630,7 @@ def serve(site: WarmSite, requests, reply) -> None:
             done["superseded"] = True
         if site.index_left:
             done["index_left"] = True
+            print("A newer save: the search index is left to its build", flush=True)
         reply({**done, "seconds": seconds})
 
 

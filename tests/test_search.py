@@ -3,11 +3,12 @@ files: what is indexed, with which filters, and that it is rebuilt cleanly."""
 
 import gzip
 import json
+import sys
 
 import pytest
 from conftest import article, build_site, run_pelican, tree
 from rassegna.errors import BuildError
-from rassegna.search import _read
+from rassegna.search import NewerBuild, _read, _run
 
 ARTICLES = {
     "a.md": article(
@@ -323,3 +324,15 @@ def test_published_pages_are_indexed_hidden_ones_not(tmp_path):
     assert "quercia" in indexed["/chi-siamo/"]["content"]
     assert "tasso" in site.read("riservata/index.html")  # written, never indexed
     assert not any("tasso" in f["content"] for f in indexed.values())
+
+
+def test_pagefind_stops_when_a_newer_build_waits():
+    """The preview's warm process asks, while Pagefind runs, whether a newer
+    build waits: the run is killed at once rather than waited for (here a
+    command that would never end by itself)."""
+    answers = iter([False, False, True])
+    never_ends = [sys.executable, "-c", "import signal; signal.pause()"]
+    with pytest.raises(NewerBuild):
+        _run(never_ends, lambda: next(answers))
+    with pytest.raises(NewerBuild):  # already waiting: nothing is started
+        _run(["/nonexistent/pagefind"], lambda: True)

@@ -59,11 +59,16 @@ _PARTS_LIST = "parts.json"
 _RECORD = "rassegna-search.json"
 
 
-def index_site(pelican) -> list[str]:
+def index_site(pelican, newer=None) -> list[str]:
     """output_settled: index the finished site, the last step of every build.
     Parts made from the very pages they were made from last time, whose bundle
     is as that build left it, are kept: their files are returned, for the writer
-    to count as this build's."""
+    to count as this build's.
+
+    `newer()`, asked before and while Pagefind runs, says whether a newer build
+    waits (the preview's warm process): the index is then left to it as it is,
+    every file of it counted as this build's and its record untouched, so the
+    newer build indexes again every part whose pages changed since the record."""
     config = read_settings(pelican.settings)
     bundle = config.search_bundle
     if not bundle:
@@ -102,11 +107,19 @@ def index_site(pelican) -> list[str]:
         files = _files(in_bundle, key)
         if last.get("parts", {}).get(key) == _made(tool, names, pages, files):
             kept[key] = files
+    if newer is not None and newer():
+        return _as_it_is(folder, bundle)
     _clear(folder, set(parts), set(kept))
     try:
         _index_parts(
-            output, folder, {k: v for k, v in parts.items() if k not in kept}, config
+            output,
+            folder,
+            {k: v for k, v in parts.items() if k not in kept},
+            config,
+            newer,
         )
+    except NewerBuild:
+        return _as_it_is(folder, bundle)
     except BuildError:
         shutil.rmtree(folder, ignore_errors=True)
         _save(record_file, {})
@@ -130,17 +143,13 @@ def index_site(pelican) -> list[str]:
     return sorted(f"{bundle}/{name}" for name in kept_files)
 
 
-def leave_index(pelican) -> list[str] | None:
-    """In index_site's place when a newer build is already asked for (the
-    preview's warm process): the index stays as the last build left it, its
-    files counted as this build's, and its record is not touched, so the next
-    build indexes again every part whose pages changed since that record.
-    None when the site has no index to leave."""
-    bundle = read_settings(pelican.settings).search_bundle
-    if not bundle:
-        return None
-    folder = Path(pelican.settings["OUTPUT_PATH"]) / bundle
-    if not folder.is_dir() or not _is_bundle(folder):
+class NewerBuild(Exception):
+    """A newer build waits: the index is left to it."""
+
+
+def _as_it_is(folder: Path, bundle: str) -> list[str]:
+    """Every file of the index as it is, for the writer to count as this build's."""
+    if not folder.is_dir():
         return []
     return sorted(f"{bundle}/{name}" for name in outputs.scan(str(folder)))
 
@@ -260,9 +269,10 @@ def _clear(folder: Path, parts: set[str], kept: set[str]) -> None:
             entry.unlink()
 
 
-def _index_parts(output: Path, folder: Path, parts: dict, config) -> None:
+def _index_parts(output: Path, folder: Path, parts: dict, config, newer) -> None:
     """Run Pagefind on each part, side by side, each on a tree of links to its
-    pages only (Pagefind would otherwise read every file of the site)."""
+    pages only (Pagefind would otherwise read every file of the site). Stop
+    them all, raising NewerBuild, as soon as `newer()` says a newer build waits."""
     if not parts:
         return
     try:  # beside the output, on its file system, where links can be made
@@ -290,15 +300,13 @@ def _index_parts(output: Path, folder: Path, parts: dict, config) -> None:
                 "--output-path",
                 str((folder / key).resolve()),
             ]
-            result = subprocess.run(
-                command, capture_output=True, text=True, check=False
-            )
-            if result.returncode != 0:
+            returncode, stdout, stderr = _run(command, newer)
+            if returncode != 0:
                 raise BuildError(
                     f"the search index of {output} could not be built:"
-                    f" {(result.stderr or result.stdout).strip()}"
+                    f" {(stderr or stdout).strip()}"
                 )
-            if _NOTHING_MARKED in result.stdout:
+            if _NOTHING_MARKED in stdout:
                 raise BuildError(
                     "Pagefind found no data-pagefind-body element in "
                     + ", ".join(names[:5])
@@ -310,6 +318,24 @@ def _index_parts(output: Path, folder: Path, parts: dict, config) -> None:
 
         with ThreadPoolExecutor(max_workers=config.processes) as pool:
             list(pool.map(index, sorted(parts.items())))
+
+
+def _run(command: list[str], newer) -> tuple[int, str, str]:
+    """Run `command` to its end, or kill it and raise NewerBuild when `newer()`
+    says a newer build waits (asked a few times a second)."""
+    if newer is not None and newer():
+        raise NewerBuild
+    pipe = subprocess.PIPE
+    with subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True) as process:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=0.2 if newer else None)
+                return process.returncode, stdout, stderr
+            except subprocess.TimeoutExpired:
+                if newer():
+                    process.kill()
+                    process.communicate()
+                    raise NewerBuild from None
 
 
 def _record_file(settings: dict) -> Path | None:
