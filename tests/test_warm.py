@@ -158,6 +158,21 @@ def _two_saves(warm: WarmProcess) -> list[dict]:
     return replies
 
 
+def _clean_build(tmp_path: Path, overrides: dict) -> dict:
+    """The files a warm process of its own builds from the same content into
+    an empty folder."""
+    elsewhere = {
+        "OUTPUT_PATH": str(tmp_path / "clean"),
+        "CACHE_PATH": str(tmp_path / "clean-cache"),
+    }
+    clean = WarmProcess(ROOT / "pelicanconf.py", overrides | elsewhere)
+    try:
+        assert clean.build() == "" and clean.settle() == ""
+    finally:
+        clean.stop()
+    return tree(tmp_path / "clean")
+
+
 @pytest.mark.parametrize("others", [False, True], ids=["alone", "with-sitemap"])
 def test_a_build_gives_way_to_a_newer_save(tmp_path, others):
     """A save while a build runs stops that build before it writes anything;
@@ -189,16 +204,7 @@ def test_a_build_gives_way_to_a_newer_save(tmp_path, others):
             assert f"{word} a".encode() in page.read_bytes()
     finally:
         warm.stop()
-    elsewhere = {
-        "OUTPUT_PATH": str(tmp_path / "clean"),
-        "CACHE_PATH": str(tmp_path / "clean-cache"),
-    }
-    clean = WarmProcess(ROOT / "pelicanconf.py", overrides | elsewhere)
-    try:
-        assert clean.build() == "" and clean.settle() == ""
-    finally:
-        clean.stop()
-    built, expected = tree(tmp_path / "output"), tree(tmp_path / "clean")
+    built, expected = tree(tmp_path / "output"), _clean_build(tmp_path, overrides)
     sitemap = built.pop("sitemap.xml").decode()
     assert "2025/01/uno/" in sitemap
     if others:  # its <lastmod> of a page that is not an article is the time now
@@ -229,16 +235,7 @@ def test_a_newer_save_takes_the_search_index_over(tmp_path):
         assert second["ok"] and "index_left" not in second
     finally:
         warm.stop()
-    elsewhere = {
-        "OUTPUT_PATH": str(tmp_path / "clean"),
-        "CACHE_PATH": str(tmp_path / "clean-cache"),
-    }
-    clean = WarmProcess(ROOT / "pelicanconf.py", overrides | elsewhere)
-    try:
-        assert clean.build() == "" and clean.settle() == ""
-    finally:
-        clean.stop()
-    built, expected = tree(tmp_path / "output"), tree(tmp_path / "clean")
+    built, expected = tree(tmp_path / "output"), _clean_build(tmp_path, overrides)
     # pelican-sitemap's <lastmod> of a page that is not an article is the time now
     built.pop("sitemap.xml"), expected.pop("sitemap.xml")
     assert any(name.startswith("pagefind/") for name in built)
