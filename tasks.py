@@ -7,12 +7,14 @@ needs no activated virtual environment.
 
 import contextlib
 import html
+import json
 import logging
 import os
 import shlex
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from invoke import Exit, task
 
@@ -212,10 +214,11 @@ def livereload(c, port=8000):
     )
 
     def rebuild():
-        status["error"] = warm.build()
+        status["error"] = warm.build(_shown_pages())
         if warm.stage == "preview":
-            # The edited article's page is written: the browser reloads now,
-            # and again once the build wrote other pages (or failed).
+            # A page is written before the rest (the edited article's, or one a
+            # browser shows): the browser reloads now, and again once the build
+            # wrote other pages (or failed).
             loop = IOLoop.current()
             loop.run_in_executor(None, follow, loop)
 
@@ -257,6 +260,7 @@ def _preview_server():
     """livereload's server whose pages, while the last build failed, show the
     build's message: the curator sees the error where they are looking, and the
     next good build's reload brings the page back."""
+    import livereload.server
     from livereload.server import Server, StaticFileHandler
 
     from curator.watching import NotifiedWatcher
@@ -273,7 +277,41 @@ def _preview_server():
 
     server = Server(watcher=NotifiedWatcher())
     server.SFH = PreviewFileHandler
+    # livereload's server answers its socket with the class its module names.
+    livereload.server.LiveReloadHandler = _shown_page_handler()
     return server, status
+
+
+def _shown_page_handler():
+    """livereload's socket handler, which also keeps the page its browser tab
+    says it shows (livereload.js reports its address in its "info" message)."""
+    from livereload.handlers import LiveReloadHandler
+
+    class ShownPageHandler(LiveReloadHandler):
+        page: str | None = None
+
+        def on_message(self, message):
+            super().on_message(message)
+            said = json.loads(message)
+            if said.get("command") == "info" and "url" in said:
+                self.page = output_file(said["url"])
+
+    return ShownPageHandler
+
+
+def _shown_pages() -> set[str]:
+    """The output files of the pages the open browser tabs show."""
+    from livereload.handlers import LiveReloadHandler
+
+    return {w.page for w in LiveReloadHandler.waiters if getattr(w, "page", None)}
+
+
+def output_file(url: str) -> str | None:
+    """The output file a preview address serves, if it is a page."""
+    path = unquote(urlsplit(url).path).lstrip("/")
+    if not path or path.endswith("/"):
+        path += "index.html"
+    return path if path.endswith(".html") else None
 
 
 def _failed_build_page(message: str) -> str:

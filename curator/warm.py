@@ -88,14 +88,16 @@ class WarmProcess:
             env=environment,
         )
 
-    def build(self) -> str:
+    def build(self, shown=()) -> str:
         """Build in the warm process: "" when the build succeeded, else what
-        went wrong, with the file named. The request goes at once, so a build
-        still running gives way to it. Returns once the edited page is
-        previewed (`stage` "preview": `follow` waits for the rest) or the
+        went wrong, with the file named. `shown` names the pages a browser
+        shows (output files), which the build renders first. The request goes
+        at once, so a build still running gives way to it. Returns once a page
+        is previewed (`stage` "preview": `follow` waits for the rest) or the
         build's pages are written, while the search index is still being made
         (see `settle`). A process that died is started again."""
-        asked = self._ask()
+        request = f"build {json.dumps(sorted(shown))}" if shown else "build"
+        asked = self._ask(request)
         with self._lock:
             late = self._settle()
             self.builds += 1
@@ -103,7 +105,7 @@ class WarmProcess:
                 if not asked:
                     self._stop()
                     self.start()
-                    asked = self._ask()
+                    asked = self._ask(request)
                 reply = self._reply() if asked else None
                 if reply is not None and reply["stage"] in ("preview", "pages"):
                     self.stage = reply["stage"]
@@ -113,12 +115,12 @@ class WarmProcess:
                 asked = False
             return _STOPPED
 
-    def _ask(self) -> bool:
+    def _ask(self, request: str) -> bool:
         """Send a build request; whether it could be sent."""
         if self.process is None or self.process.poll() is not None:
             return False
         try:
-            self.process.stdin.write("build\n")
+            self.process.stdin.write(request + "\n")
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             return False
@@ -463,9 +465,14 @@ class WarmSite:
             page.write(text)
         return job.name
 
-    def build(self, pages_written=None, newer=None) -> tuple[bool | None, str]:
+    def build(
+        self, pages_written=None, newer=None, shown=(), on_shown=None
+    ) -> tuple[bool | None, str]:
         """One build as `invoke build` makes it: (whether it succeeded, what
         went wrong), or (None, "") when it gave way to a newer request.
+        The pages named in `shown` (a browser shows them) are rendered as soon
+        as Pelican asks for them, and `on_shown(name, path)` is called once one
+        that changed is written.
         `pages_written()` is called once every page is written, before the
         search index, which reads them all, is made. `newer()` says whether a
         newer request waits: the build then stops where it has written no page
@@ -500,6 +507,7 @@ class WarmSite:
         self.before = None
         for signal in _GIVING_WAY:
             getattr(signals, signal).connect(give_way)
+        DigestWriter.shown_first, DigestWriter.on_shown = frozenset(shown), on_shown
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
             before = files_under(settings["PATH"])
@@ -518,6 +526,7 @@ class WarmSite:
             DigestWriter.latest = None
             return False, "\n".join([*said.lines, build_failure(error)])
         finally:
+            DigestWriter.shown_first, DigestWriter.on_shown = frozenset(), None
             logging.getLogger().removeHandler(said)
             output_settled.disconnect(settled)
             for signal in _GIVING_WAY:
@@ -581,13 +590,16 @@ def _forget_rendered() -> None:
 
 
 def serve(site: WarmSite, requests, reply) -> None:
-    """Build on each "build" request and reply: first, when a page could be
-    shown before the build, once it is written ({"stage": "preview", "page"});
-    once the build's pages are written ({"stage": "pages", "changed"}: whether
-    pages other than the one previewed changed; not when the build stops
-    before) and at the end ({"stage": "done", "ok", "message"}, and
-    "superseded" when it gave way to a newer request, "index_left" when it
-    left the search index to one). Stop at any other
+    """Build on each "build" request and reply. A request may name, after
+    "build ", the pages a browser shows, as a JSON list of output files. The
+    replies: first, when a page could be shown before the rest of the build
+    (the edited article's, before the build; else the first page a browser
+    shows that the build changed, as soon as it is written), {"stage":
+    "preview", "page"}; once the build's pages are written, {"stage": "pages",
+    "changed"}: whether pages other than the one previewed changed (not sent
+    when the build stops before); at the end, {"stage": "done", "ok",
+    "message"}, and "superseded" when it gave way to a newer request,
+    "index_left" when it left the search index to one. Stop at any other
     request or when requests end. Requests are read as they come, so a build
     knows when a newer one waits."""
     from rassegna.writer import DigestWriter
@@ -600,30 +612,39 @@ def serve(site: WarmSite, requests, reply) -> None:
         waiting.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    while waiting.get() == "build":
+    while (shown := _build_request(waiting.get())) is not None:
         start = time.perf_counter()
-        try:
-            page = site.preview()
-        except Exception:  # the build that follows says what is wrong
-            page = None
-        shown = None
-        if page is not None:
-            shown = _digest(os.path.join(DigestWriter.latest.output_path, page))
+        # The page previewed, and its text then.
+        previewed: dict = {}
+
+        def show(page: str, path: str, start=start, previewed=previewed) -> None:
+            if previewed:
+                return
+            previewed[page] = _digest(path)
             seconds = time.perf_counter() - start
             print(f"Previewed {page} in {seconds:.2f} s", flush=True)
             reply({"stage": "preview", "page": page, "seconds": seconds})
 
-        def pages_written(start=start, page=page, shown=shown):
+        try:
+            page = site.preview()
+        except Exception:  # the build that follows says what is wrong
+            page = None
+        if page is not None:
+            show(page, os.path.join(DigestWriter.latest.output_path, page))
+
+        def pages_written(start=start, previewed=previewed):
             writer = DigestWriter.latest
             pages = {name for name in writer.rendered if name.endswith(".html")}
-            changed = page is None or bool(pages - {page})
+            changed = not previewed or bool(pages - set(previewed))
             if not changed:
-                path = os.path.join(writer.output_path, page)
-                changed = _digest(path) != shown
+                [(page, text)] = previewed.items()
+                changed = _digest(os.path.join(writer.output_path, page)) != text
             reply({"stage": "pages", "changed": changed,
                    "seconds": time.perf_counter() - start})  # fmt: skip
 
-        ok, message = site.build(pages_written, lambda: not waiting.empty())
+        ok, message = site.build(
+            pages_written, lambda: not waiting.empty(), shown, show
+        )
         seconds = time.perf_counter() - start
         done = {"stage": "done", "ok": ok is not False, "message": message}
         if ok is None:
@@ -632,6 +653,15 @@ def serve(site: WarmSite, requests, reply) -> None:
             done["index_left"] = True
             print("A newer save: the search index is left to its build", flush=True)
         reply({**done, "seconds": seconds})
+
+
+def _build_request(request: str | None) -> list[str] | None:
+    """The pages a browser shows, from a "build" request; None for any other."""
+    if request == "build":
+        return []
+    if request is None or not request.startswith("build "):
+        return None
+    return json.loads(request[len("build ") :])
 
 
 def main() -> None:

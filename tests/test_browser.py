@@ -160,6 +160,8 @@ def test_a_registry_edit_changes_the_entity_page(preview, browser):
             "Guida della Corea del Nord, descrizione rivista.",
         ),
     )
+    # The page the tab shows is rendered as soon as the build asks for it.
+    server.wait_for("Previewed entita/kim-jong-un/index.html", 120)
     sync_api.expect(page.locator("main")).to_contain_text(
         "descrizione rivista", timeout=120_000
     )

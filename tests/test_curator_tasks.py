@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, project_copy, run_pelican
 
 from curator.articles import parse_agency_text
+from tasks import output_file
 
 INVOKE = Path(sys.executable).parent / "invoke"
 SEED = """\
@@ -312,3 +313,12 @@ def test_livereload_rebuilds_an_entity_page_when_the_registry_changes(tmp_path):
         watchdog.cancel()
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_preview_address_names_the_page_it_serves():
+    """What livereload.js reports a tab shows, as the build names the page."""
+    home = "http://127.0.0.1:8000"
+    assert output_file(home) == output_file(home + "/") == "index.html"
+    assert output_file(home + "/entita/mosca/?x=1#a") == "entita/mosca/index.html"
+    assert output_file(home + "/entit%C3%A0/citt%C3%A0.html") == "entità/città.html"
+    assert output_file(home + "/pagefind/pagefind.js") is None

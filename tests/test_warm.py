@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, article, run_pelican, tree, write_content
 from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import rule
 from pelican.urlwrappers import Category
 from test_rebuild_property import _COMMON, RebuildMachine
 
@@ -45,10 +47,11 @@ class ForkedWarm:
         self.process.start()
         theirs.close()
 
-    def build(self) -> dict:
+    def build(self, shown=()) -> dict:
         """The build's last reply, once it has ended, with the name of the page
-        previewed before it ("previewed"), which must be as the build left it."""
-        self.connection.send("build")
+        previewed before it ("previewed"), which must be as the build left it.
+        `shown`: the pages a browser shows."""
+        self.connection.send(f"build {json.dumps(list(shown))}" if shown else "build")
         shown = None
         while (reply := self.connection.recv())["stage"] != "done":
             if reply["stage"] == "preview":
@@ -102,8 +105,8 @@ def warm_site(tmp_path):
         ROOT / "pelicanconf.py", _settings(content, output, tmp_path / "cache")
     )
 
-    def check():
-        reply = warm.build()
+    def check(shown=()):
+        reply = warm.build(shown)
         assert reply["ok"], reply["message"]
         clean = Path(tempfile.mkdtemp(dir=tmp_path))
         overrides = {"RASSEGNA_SEARCH_BUNDLE": None}
@@ -242,6 +245,53 @@ def test_a_newer_save_takes_the_search_index_over(tmp_path):
     assert built == expected
 
 
+LATE_TITLES = """
+from pelican import signals
+
+
+def retitle(generator, writer):
+    for article in generator.articles:
+        article.title += " (rivisto)"
+
+
+def register():
+    signals.article_writer_finalized.connect(retitle)
+"""
+
+
+def test_a_shown_page_another_plugin_changes_after_it_was_asked_for(tmp_path):
+    """The page a browser shows is written as soon as Pelican asks for it; a
+    plugin that changes what it reads later (here, once the article pages are
+    asked for) has the build write it again, and the site ends as a clean
+    build."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "late_titles.py").write_text(LATE_TITLES, "utf-8")
+    overrides = _settings(content, tmp_path / "output", tmp_path / "cache")
+    overrides |= {
+        "PLUGIN_PATHS": [str(ROOT / "plugins"), str(tmp_path / "extra")],
+        "PLUGINS": ["rassegna", "late_titles"],
+    }
+    warm = WarmProcess(ROOT / "pelicanconf.py", overrides)
+    source = content / "notizie" / "tre.md"
+    try:
+        assert warm.build() == "" and warm.settle() == ""
+        source.write_text(article("Tre", "Con **Gazprom**.", slug="tre"), "utf-8")
+        assert warm.build(shown={"index.html"}) == ""
+        assert warm.stage == "preview"
+        shown = (tmp_path / "output" / "index.html").read_text("utf-8")
+        assert "Tre</a>" in shown and "Tre (rivisto)" not in shown
+        _, changed, error = warm.follow()
+        assert changed and error == ""
+        assert warm.settle() == ""
+    finally:
+        warm.stop()
+    built, expected = tree(tmp_path / "output"), _clean_build(tmp_path, overrides)
+    assert b"Tre (rivisto)</a>" in built["index.html"]
+    assert built == expected
+
+
 def test_an_edit_that_keeps_size_and_modification_time(warm_site):
     content, check = warm_site
     source = content / "notizie" / "uno.md"
@@ -256,7 +306,23 @@ def test_a_new_article(warm_site):
     content, check = warm_site
     text = article("Tre", "Ancora **Gazprom** a **Berlino**.", slug="tre")
     (content / "notizie" / "tre.md").write_text(text, "utf-8")
-    assert "2025/01/tre/index.html" in check()
+    built = check(shown=["index.html"])
+    assert "2025/01/tre/index.html" in built
+    # The page the browser shows came first, with the article on it.
+    assert check.previewed == "index.html" and b"Tre</a>" in built["index.html"]
+
+
+def test_a_shown_page_the_edit_leaves_as_it_was(warm_site):
+    """A page a browser shows is not written again when it did not change: no
+    reload, nothing for the search index to do."""
+    content, check = warm_site
+    page = content.parent / "output" / "2025/01/due/index.html"
+    before = page.stat().st_mtime_ns
+    source = content / "notizie" / "uno.md"
+    source.write_text(source.read_text("utf-8").replace("Incontro", "Vertice"))
+    check(shown=["2025/01/due/index.html"])
+    assert check.previewed == "2025/01/uno/index.html"  # the edited article's
+    assert page.stat().st_mtime_ns == before
 
 
 def test_a_deleted_article(warm_site):
@@ -273,6 +339,12 @@ def test_a_registry_edit(warm_site):
     registry.write_text(REGISTRY.replace("Capitale.", "Sulla Moscova."), "utf-8")
     assert b"Sulla Moscova." in check()["entita/mosca/index.html"]
     assert check.previewed is None
+    registry.write_text(REGISTRY.replace("Capitale.", "Sul fiume."), "utf-8")
+    assert (
+        b"Sul fiume."
+        in check(shown=["entita/mosca/index.html"])["entita/mosca/index.html"]
+    )
+    assert check.previewed == "entita/mosca/index.html"
 
 
 def test_a_removed_static_file(warm_site):
@@ -355,6 +427,14 @@ class WarmRebuildMachine(RebuildMachine):
 
     warm = None
     code = ""
+    shown: tuple[str, ...] = ()
+
+    @rule(data=st.data())
+    def open_a_page(self, data):
+        """A browser shows one of the site's pages, which builds render first."""
+        out = self.root / "out"
+        pages = sorted(str(p.relative_to(out)) for p in out.rglob("*.html"))
+        self.shown = (data.draw(st.sampled_from(pages)),) if pages else ()
 
     def teardown(self):
         if self.warm is not None:
@@ -374,7 +454,7 @@ class WarmRebuildMachine(RebuildMachine):
             }
             self.warm = ForkedWarm(self.root / "conf.py", overrides)
             self.code = code
-        reply = self.warm.build()
+        reply = self.warm.build(self.shown)
         assert reply["ok"], reply["message"]
         self.assert_output_equals_a_clean_build()
 

@@ -83,6 +83,11 @@ class DigestWriter(Writer):
     # The last writer of such a process, whose collected pages let it show one
     # edited article's page before the next build (curator/warm.py's preview).
     latest: "DigestWriter | None" = None
+    # The pages a browser shows, in such a process: each is rendered as soon as
+    # Pelican asks for it, and `on_shown(name, path)` called once it is written
+    # changed, so the browser shows it before the rest of the build is decided.
+    shown_first: frozenset = frozenset()
+    on_shown = None
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -94,6 +99,10 @@ class DigestWriter(Writer):
         self._opening = "collect"
         self._kept: set[str] = set()
         self._records: dict = {}
+        # Records of the pages rendered as soon as asked for, as a manifest has
+        # them, and which of them were written (the others were up to date).
+        self._early: dict = {}
+        self._written_early: set[str] = set()
         # The pages and feeds this build rendered (the others were kept).
         self.rendered: set[str] = set()
         self._context = None
@@ -154,6 +163,8 @@ class DigestWriter(Writer):
             template, context, local = pending
             name = local["output_file"]
             self._jobs[name] = Job(name, template, context, local, None)
+            if name in self.shown_first:
+                self._render_early(self._jobs[name])
         return io.StringIO()
 
     def _claim(self, filename: str, override: bool) -> bool:
@@ -175,6 +186,37 @@ class DigestWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         return True
+
+    def _render_early(self, job: Job) -> None:
+        """Render a page a browser shows now, with the context Pelican gave it,
+        and write it if it changed. Another plugin may still change what it
+        reads before `flush()`, which therefore replays its reads as it replays
+        a kept page's, and renders it again if they changed; a failure is left
+        to `flush()` to report."""
+        reads.watch(job.template.environment)
+        job.context["localsiteurl"] = job.local.get("localsiteurl")
+        try:
+            with reads.Recording() as record:
+                text = job.template.render(job.local)
+        except Exception:
+            return
+        path = sanitised_join(self.output_path, job.name)
+        changed = _text_of(path) != text
+        if changed:
+            _write_page(path, text)
+            self._written_early.add(job.name)
+        if not record.unsure:
+            shape, digest = reads.finish(record.root, {})
+            status = os.stat(path)
+            self._early[job.name] = (
+                shape,
+                _digest(job, digest),
+                status.st_size,
+                status.st_mtime_ns,
+            )
+        # Through the class: a function kept on it is not this writer's method.
+        if changed and DigestWriter.on_shown is not None:
+            DigestWriter.on_shown(job.name, path)
 
     def keep(self, name: str) -> None:
         """A file this build produced without writing it (it was up to date)."""
@@ -201,6 +243,8 @@ class DigestWriter(Writer):
         previous = self._previous()
         same_site = site is not None and previous.get("site") == site
         last = previous.get("pages", {}) if same_site else {}
+        if self._early:
+            last = {**last, **self._early}
         processes = read_settings(self.settings).processes
         results = self._render_all(jobs, processes, last)
         # The workers' shapes made one object where equal (the kept records'
@@ -208,10 +252,16 @@ class DigestWriter(Writer):
         shapes: dict = {}
         done: dict = {}
         for name, result in results.items():
-            if result == _KEPT:
+            if result == _KEPT and name in self._early:
+                # Rendered when asked for, and its reads still give that page.
+                result = self._early[name][:2]
+                if name in self._written_early:
+                    self.rendered.add(name)
+            elif result == _KEPT:
                 self._records[name] = last[name]
                 continue
-            self.rendered.add(name)
+            else:
+                self.rendered.add(name)
             shape, digest = result
             path = sanitised_join(self.output_path, name)
             if shape is not None and os.path.isfile(path):
@@ -334,14 +384,7 @@ class DigestWriter(Writer):
                     )
             else:
                 text = job.template.render(job.local)
-                path = sanitised_join(self.output_path, job.name)
-                try:
-                    handle = self._open_w(path, "utf-8")
-                except FileNotFoundError:  # Pelican made the folder when asked
-                    os.makedirs(os.path.dirname(path), exist_ok=True)
-                    handle = self._open_w(path, "utf-8")
-                with handle:
-                    handle.write(text)
+                _write_page(sanitised_join(self.output_path, job.name), text)
         if record.unsure:
             return None, None
         shape, digest = reads.finish(record.root, shapes)
@@ -468,6 +511,24 @@ def _stamp(path: Path) -> tuple | None:
     except OSError:
         return None
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def _write_page(path: str, text: str) -> None:
+    try:
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115
+    except FileNotFoundError:  # Pelican made the folder when asked
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(path, "w", encoding="utf-8")  # noqa: SIM115
+    with handle:
+        handle.write(text)
+
+
+def _text_of(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as page:
+            return page.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _same_file(path: str, record) -> bool:
