@@ -24,7 +24,8 @@ every time, as `invoke build` does, and keeps only what is sound to keep:
   objects: `WarmSite.preview` renders an edited article's page from them
   before the build, when nothing else can have changed for that page.
 
-A build that a newer save overtakes stops before it writes (`Superseded`).
+A build that a newer save overtakes stops before it writes, or between two
+pages it renders (`Superseded`).
 
 The child speaks JSON lines: one request ("build" or "quit") a line on its
 standard input, replies a line each on the standard output it started with
@@ -475,10 +476,10 @@ class WarmSite:
         that changed is written.
         `pages_written()` is called once every page is written, before the
         search index, which reads them all, is made. `newer()` says whether a
-        newer request waits: the build then stops where it has written no page
-        yet (see `Superseded`), and the last build's pages, reads and objects
-        stay the ones a preview starts from; once its pages are written, it
-        leaves the search index to the newer build (`index_left`)."""
+        newer request waits: the build then stops (see `Superseded`), and the
+        last build's pages, reads and objects stay the ones a preview starts
+        from; once its pages are written, it leaves the search index to the
+        newer build (`index_left`)."""
         from pelican import Pelican, signals
         from pelican.log import LimitFilter
         from pelican.settings import read_settings
@@ -508,6 +509,7 @@ class WarmSite:
         for signal in _GIVING_WAY:
             getattr(signals, signal).connect(give_way)
         DigestWriter.shown_first, DigestWriter.on_shown = frozenset(shown), on_shown
+        DigestWriter.between_pages = give_way
         try:
             settings = read_settings(self.settings_file, override=self.overrides)
             before = files_under(settings["PATH"])
@@ -527,6 +529,7 @@ class WarmSite:
             return False, "\n".join([*said.lines, build_failure(error)])
         finally:
             DigestWriter.shown_first, DigestWriter.on_shown = frozenset(), None
+            DigestWriter.between_pages = None
             logging.getLogger().removeHandler(said)
             output_settled.disconnect(settled)
             for signal in _GIVING_WAY:
@@ -559,12 +562,15 @@ _OURS = ("rassegna.", "curator.", "__main__")
 
 class Superseded(BaseException):
     """A newer save waits: the build stops at a Pelican signal sent before it
-    writes anything to the output folder. Not an Exception, which Pelican
-    catches and logs per file."""
+    writes anything to the output folder, or between two pages the writer
+    renders, which leaves a manifest that has the next build render every page
+    this one may have written (DigestWriter._leave_unfinished). Not an
+    Exception, which Pelican catches and logs per file."""
 
 
-# Where a build may give way: each content object made, each generator's end;
-# static files are copied, and pages written, only after the last of these.
+# Where a build may give way before the writer: each content object made, each
+# generator's end; static files are copied, and pages written, only after the
+# last of these.
 _GIVING_WAY = (
     "content_object_init",
     "article_generator_pretaxonomy",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, article, run_pelican, tree, write_content
+from rassegna.writer import DigestWriter
 
 REGISTRY = """
 Kim Jong Un:
@@ -340,3 +341,34 @@ def test_output_retention_is_respected(tmp_path):
     )
     assert (site.output / ".git" / "HEAD").is_file()
     assert not (site.output / "2025" / "01" / "quattro").exists()
+
+
+class Stopped(BaseException):
+    """Stops a build between two pages, as a newer save stops a warm build."""
+
+
+def test_a_build_stopped_part_way_leaves_no_stale_file(tmp_path):
+    """A build that stops between two pages (the warm process's, for a newer
+    save) has written some of its pages; the next build, after an edit that
+    removes one of them, still makes exactly a clean build's site."""
+    content, output, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    write_content(content, ARTICLES, REGISTRY)
+    run_pelican(content, output, cache)
+    add_article(content)
+    written = output / "entita" / "roma" / "index.html"
+
+    def between_pages():
+        if written.exists():
+            raise Stopped
+
+    DigestWriter.between_pages = between_pages
+    try:
+        with pytest.raises(Stopped):
+            run_pelican(content, output, cache, RASSEGNA_PROCESSES=1)
+    finally:
+        DigestWriter.between_pages = None
+    (content / "notizie" / "e.md").unlink()
+    run_pelican(content, output, cache)
+    assert not written.exists()
+    run_pelican(content, tmp_path / "clean", tmp_path / "clean-cache")
+    assert tree(output) == tree(tmp_path / "clean")

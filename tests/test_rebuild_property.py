@@ -13,6 +13,7 @@ Every build runs in a fresh process forked from this one, so the site's
 settings and the local plugin are imported anew, as by a new `pelican` run.
 """
 
+import contextlib
 import multiprocessing
 import shutil
 import tempfile
@@ -100,9 +101,16 @@ REGISTRY = {
 }
 
 
-def _build(conf: Path, content: Path, output: Path, cache: Path) -> None:
+class Interrupted(BaseException):
+    """Stops a build between two pages, as a newer save stops a warm build."""
+
+
+def _build(
+    conf: Path, content: Path, output: Path, cache: Path, stop_after: int | None
+) -> None:
     from pelican import Pelican
     from pelican.settings import read_settings
+    from rassegna.writer import DigestWriter
 
     # Pagefind indexes the finished pages, so equal pages give an equal index
     # (tests/test_search.py); leaving it out keeps hundreds of builds fast.
@@ -114,13 +122,25 @@ def _build(conf: Path, content: Path, output: Path, cache: Path) -> None:
     settings = read_settings(
         str(conf), override={**overrides, "CACHE_PATH": str(cache)}
     )
-    Pelican(settings).run()
+    if stop_after is not None:
+        pauses = iter(range(stop_after))
+
+        def between_pages():
+            if next(pauses, None) is None:
+                raise Interrupted
+
+        DigestWriter.between_pages = between_pages
+    with contextlib.suppress(Interrupted):
+        Pelican(settings).run()
 
 
-def build(conf: Path, content: Path, output: Path, cache: Path) -> None:
-    """One build in a new process forked from this one."""
+def build(
+    conf: Path, content: Path, output: Path, cache: Path, stop_after=None
+) -> None:
+    """One build in a new process forked from this one; with `stop_after`, it
+    stops there in its writer's pauses between pages (if it gets that far)."""
     process = multiprocessing.get_context("fork").Process(
-        target=_build, args=(conf, content, output, cache)
+        target=_build, args=(conf, content, output, cache, stop_after)
     )
     process.start()
     process.join()
@@ -365,7 +385,27 @@ class RebuildMachine(RuleBasedStateMachine):
 
     # The comparison ------------------------------------------------------------
 
+    @rule(after=st.integers(0, 40))
+    def interrupt_the_next_build(self, after):
+        """The next edit's build stops part way through its pages, as a warm
+        build does for a newer save; the edit after it is built whole and
+        checked."""
+        self.interrupt = after
+
+    interrupt = None
+
+    def interrupted_build(self) -> bool:
+        """Build, stopping part way, if asked to; whether it did."""
+        if self.interrupt is None:
+            return False
+        out, cache = self.root / "out", self.root / "cache"
+        build(self.root / "conf.py", self.content, out, cache, self.interrupt)
+        self.interrupt = None
+        return True
+
     def check(self):
+        if self.interrupted_build():
+            return
         out, cache = self.root / "out", self.root / "cache"
         build(self.root / "conf.py", self.content, out, cache)
         self.assert_output_equals_a_clean_build()

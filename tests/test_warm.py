@@ -245,6 +245,55 @@ def test_a_newer_save_takes_the_search_index_over(tmp_path):
     assert built == expected
 
 
+def _stopped_in_its_writer(conf: str, overrides: dict, connection) -> None:
+    """Three builds in one warm site: whole; stopped by a newer save as soon as
+    the page a browser shows, a new one, is written (so in the writer, between
+    pages); whole again. Each waits for the test's edit before it starts."""
+    site = WarmSite(conf, overrides)
+    shown: dict = {}
+    connection.send(site.build())
+    connection.recv()
+    stopped = site.build(
+        newer=lambda: bool(shown),
+        shown=["2025/01/tre/index.html"],
+        on_shown=lambda name, path: shown.setdefault(name, path),
+    )
+    connection.send((stopped, sorted(shown)))
+    connection.recv()
+    connection.send(site.build())
+
+
+def test_a_newer_save_stops_a_build_in_its_writer(tmp_path):
+    """A build that a newer save overtakes while it writes pages stops there;
+    the next build, after an edit that removes what the stopped one wrote,
+    ends as a clean build."""
+    content = tmp_path / "content"
+    write_content(content, ARTICLES, REGISTRY)
+    overrides = _settings(content, tmp_path / "output", tmp_path / "cache")
+    context = multiprocessing.get_context("fork")
+    connection, theirs = context.Pipe()
+    process = context.Process(
+        target=_stopped_in_its_writer,
+        args=(str(ROOT / "pelicanconf.py"), overrides, theirs),
+    )
+    process.start()
+    try:
+        assert connection.recv() == (True, "")
+        text = article("Tre", "Ancora **Gazprom** a **Berlino**.", slug="tre")
+        (content / "notizie" / "tre.md").write_text(text, "utf-8")
+        connection.send("edited")
+        page = tmp_path / "output" / "2025/01/tre/index.html"
+        assert connection.recv() == ((None, ""), ["2025/01/tre/index.html"])
+        assert b"Tre</h1>" in page.read_bytes()
+        (content / "notizie" / "tre.md").unlink()
+        connection.send("edited")
+        assert connection.recv() == (True, "")
+    finally:
+        process.join(timeout=60)
+    built, expected = tree(tmp_path / "output"), _clean_build(tmp_path, overrides)
+    assert built == expected
+
+
 LATE_TITLES = """
 from pelican import signals
 
@@ -454,6 +503,9 @@ class WarmRebuildMachine(RebuildMachine):
             }
             self.warm = ForkedWarm(self.root / "conf.py", overrides)
             self.code = code
+        # A command-line build stopped part way, beside the warm process.
+        if self.interrupted_build():
+            return
         reply = self.warm.build(self.shown)
         assert reply["ok"], reply["message"]
         self.assert_output_equals_a_clean_build()

@@ -88,6 +88,9 @@ class DigestWriter(Writer):
     # changed, so the browser shows it before the rest of the build is decided.
     shown_first: frozenset = frozenset()
     on_shown = None
+    # Called in this process between the pages it renders, in such a process:
+    # raises when a newer build waits, and the build stops (`_leave_unfinished`).
+    between_pages = None
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -317,12 +320,19 @@ class DigestWriter(Writer):
             results.update(mine)
             failed = not done
             for receiver, _ in pipes:
+                while not receiver.poll(0.1):
+                    _between_pages()
                 try:
                     done, theirs = receiver.recv()
                 except EOFError:
                     done, theirs = False, {}
                 results.update(theirs)
                 failed = failed or not done
+        except BaseException:
+            for worker in workers:
+                worker.kill()
+            self._leave_unfinished()
+            raise
         finally:
             for worker in workers:
                 worker.join()
@@ -332,7 +342,9 @@ class DigestWriter(Writer):
         return results
 
     def _render_share(self, jobs: list[Job], last: dict, sender) -> None:
-        """A worker process's part of the work, sent back with its reads."""
+        """A worker process's part of the work, sent back with its reads. The
+        process that forked it decides when to stop, and stops it."""
+        DigestWriter.between_pages = None
         done, results = self._render_each(jobs, last)
         sender.send((done, results))
         sender.close()
@@ -349,6 +361,7 @@ class DigestWriter(Writer):
         self._opening = "direct"
         try:
             for job in jobs:
+                _between_pages()
                 record = last.get(job.name)
                 if (
                     record is not None
@@ -442,12 +455,34 @@ class DigestWriter(Writer):
         produced = outputs.produced(self.output_path, self._before, known)
         stale = set(previous.get("produced", ())) - produced
         outputs.remove_stale(self.output_path, stale - pages, retention)
-        manifest = {
-            "format": _FORMAT,
-            "site": self._site,
-            "pages": self._records,
-            "produced": sorted(produced),
-        }
+        self._save(
+            {
+                "format": _FORMAT,
+                "site": self._site,
+                "pages": self._records,
+                "produced": sorted(produced),
+            }
+        )
+
+    def _leave_unfinished(self) -> None:
+        """Rendering stopped part way (a newer build waits, or it failed): the
+        next build must trust no page this one may have written. The manifest
+        keeps the last build's records, which a page written since no longer
+        matches (its size or time moved), so it is rendered again; and every
+        file written since this writer began counts as produced, so the next
+        build removes the ones it does not make again."""
+        previous = self._previous()
+        touched = outputs.produced(self.output_path, self._before, set())
+        self._save(
+            {
+                "format": _FORMAT,
+                "site": previous.get("site"),
+                "pages": previous.get("pages", {}),
+                "produced": sorted(set(previous.get("produced", ())) | touched),
+            }
+        )
+
+    def _save(self, manifest: dict) -> None:
         self._manifest.parent.mkdir(parents=True, exist_ok=True)
         self._manifest.write_bytes(pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL))
         if self.remembered is not None:
@@ -470,6 +505,11 @@ class DigestWriter(Writer):
             else:
                 self._last = _load(self._manifest)
         return self._last
+
+
+def _between_pages() -> None:
+    if DigestWriter.between_pages is not None:
+        DigestWriter.between_pages()
 
 
 def _digest(job: Job, reads_digest: bytes) -> bytes:
