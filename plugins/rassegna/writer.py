@@ -121,6 +121,7 @@ class DigestWriter(Writer):
     def write_file(self, name, template, context, *args, **kwargs):
         if not self._deferring:
             return super().write_file(name, template, context, *args, **kwargs)
+        self._pause()
         self._context = context
         with signals.content_written.muted():
             super().write_file(
@@ -142,6 +143,7 @@ class DigestWriter(Writer):
             return super().write_feed(
                 elements, context, path, url, feed_type, override_output, feed_title
             )
+        self._pause()
         self._context = context
         if self._claim(sanitised_join(self.output_path, path), override_output):
             feed = {
@@ -189,6 +191,14 @@ class DigestWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         return True
+
+    def _pause(self) -> None:
+        """Between two pages Pelican asks for: the build may stop here."""
+        try:
+            _between_pages()
+        except BaseException:
+            self._leave_unfinished()
+            raise
 
     def _render_early(self, job: Job) -> None:
         """Render a page a browser shows now, with the context Pelican gave it,
@@ -465,20 +475,24 @@ class DigestWriter(Writer):
         )
 
     def _leave_unfinished(self) -> None:
-        """Rendering stopped part way (a newer build waits, or it failed): the
-        next build must trust no page this one may have written. The manifest
+        """The build stopped part way through its pages (a newer build waits,
+        or rendering failed): the next build must trust no page this one may
+        have written. The manifest
         keeps the last build's records, which a page written since no longer
         matches (its size or time moved), so it is rendered again; and every
         file written since this writer began counts as produced, so the next
         build removes the ones it does not make again."""
         previous = self._previous()
+        produced = set(previous.get("produced", ()))
         touched = outputs.produced(self.output_path, self._before, set())
+        if touched <= produced:
+            return  # the last manifest says just that
         self._save(
             {
                 "format": _FORMAT,
                 "site": previous.get("site"),
                 "pages": previous.get("pages", {}),
-                "produced": sorted(set(previous.get("produced", ())) | touched),
+                "produced": sorted(produced | touched),
             }
         )
 
