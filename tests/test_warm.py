@@ -270,7 +270,9 @@ def test_a_newer_save_stops_a_build_in_its_writer(tmp_path):
     content = tmp_path / "content"
     write_content(content, ARTICLES, REGISTRY)
     overrides = _settings(content, tmp_path / "output", tmp_path / "cache")
-    context = multiprocessing.get_context("fork")
+    # A new interpreter: plugins other tests loaded stay connected in this one,
+    # and a build gives way only when every receiver is Rassegna's.
+    context = multiprocessing.get_context("spawn")
     connection, theirs = context.Pipe()
     process = context.Process(
         target=_stopped_in_its_writer,
@@ -289,6 +291,7 @@ def test_a_newer_save_stops_a_build_in_its_writer(tmp_path):
         connection.send("edited")
         assert connection.recv() == (True, "")
     finally:
+        connection.close()  # a build process still waiting for an edit ends
         process.join(timeout=60)
     built, expected = tree(tmp_path / "output"), _clean_build(tmp_path, overrides)
     assert built == expected
