@@ -1,6 +1,7 @@
 """The generator that writes entity, country and topic pages, their indexes,
 per-entity Atom feeds and entities.json."""
 
+import functools
 import json
 import logging
 from collections import defaultdict
@@ -22,8 +23,11 @@ from .writer import DigestWriter
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
 def plain(html: str) -> str:
-    """Text without the markup, entities and no-break spaces typogrify adds."""
+    """Text without the markup, entities and no-break spaces typogrify adds.
+    Remembered: every build asks for every title (0.14 s at 8,000 articles),
+    and a warm process's next build asks for the same ones again."""
     return collapse_space(BeautifulSoup(html, "html.parser").get_text())
 
 
