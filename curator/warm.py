@@ -3,11 +3,12 @@ memory and builds again on every save, instead of a new interpreter, imports
 and the caches loaded from disk for each one.
 
 `WarmProcess` is the preview server's handle on that process (a child running
-`python -m curator.warm`): `build()` asks for a build and returns, once the
-edited page is previewed or the pages are written, the failure's message, if
-any; `follow()` waits for the rest of a previewed build; `settle()` waits for
-the search index, made after the pages; `restart()` starts a new process, for
-a change to code, settings or theme, which only a new interpreter picks up.
+`python -m curator.warm`): `build()` asks for a build and returns, once a
+page is previewed (the edited article's, or one a browser shows) or the pages
+are written, the failure's message, if any; `follow()` waits for the rest of
+a previewed build; `settle()` waits for the search index, made after the
+pages; `restart()` starts a new process, for a change to code, settings or
+theme, which only a new interpreter picks up.
 The child (`WarmSite`) builds with a new Pelican and freshly read settings
 every time, as `invoke build` does, and keeps only what is sound to keep:
 
@@ -27,9 +28,10 @@ every time, as `invoke build` does, and keeps only what is sound to keep:
 A build that a newer save overtakes stops before it writes, or between two
 pages it renders (`Superseded`).
 
-The child speaks JSON lines: one request ("build" or "quit") a line on its
-standard input, replies a line each on the standard output it started with
-(see `serve`); its own prints and log go to standard error (the terminal).
+The child speaks JSON lines: one request ("build", optionally with the pages
+a browser shows, or "quit") a line on its standard input, replies a line each
+on the standard output it started with (see `serve`); its own prints and log
+go to standard error (the terminal).
 """
 
 import copy
