@@ -26,7 +26,7 @@ every time, as `invoke build` does, and keeps only what is sound to keep:
   before the build, when nothing else can have changed for that page.
 
 A build that a newer save overtakes stops before it writes, or between two
-pages it renders (`Superseded`).
+pages it writes (`Superseded`).
 
 The child speaks JSON lines: one request ("build", optionally with the pages
 a browser shows, or "quit") a line on its standard input, replies a line each
@@ -564,10 +564,11 @@ _OURS = ("rassegna.", "curator.", "__main__")
 
 class Superseded(BaseException):
     """A newer save waits: the build stops at a Pelican signal sent before it
-    writes anything to the output folder, or between two pages the writer
-    renders, which leaves a manifest that has the next build render every page
-    this one may have written (DigestWriter._leave_unfinished). Not an
-    Exception, which Pelican catches and logs per file."""
+    writes anything to the output folder, or between two pages the writer is
+    asked for or renders, which leaves a manifest that has the next build
+    render every page this one may have written
+    (DigestWriter._leave_unfinished). Not an Exception, which Pelican catches
+    and logs per file."""
 
 
 # Where a build may give way before the writer: each content object made, each

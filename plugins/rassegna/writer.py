@@ -88,8 +88,9 @@ class DigestWriter(Writer):
     # changed, so the browser shows it before the rest of the build is decided.
     shown_first: frozenset = frozenset()
     on_shown = None
-    # Called in this process between the pages it renders, in such a process:
-    # raises when a newer build waits, and the build stops (`_leave_unfinished`).
+    # Called in this process between the pages Pelican asks for and between
+    # those it renders, in such a process: raises when a newer build waits, and
+    # the build stops (`_leave_unfinished`).
     between_pages = None
 
     def __init__(self, output_path, settings=None):
@@ -477,11 +478,11 @@ class DigestWriter(Writer):
     def _leave_unfinished(self) -> None:
         """The build stopped part way through its pages (a newer build waits,
         or rendering failed): the next build must trust no page this one may
-        have written. The manifest
-        keeps the last build's records, which a page written since no longer
-        matches (its size or time moved), so it is rendered again; and every
-        file written since this writer began counts as produced, so the next
-        build removes the ones it does not make again."""
+        have written. The manifest keeps the last build's records, which a
+        page written since no longer matches (its size or time moved), so it
+        is rendered again; and every file written since this writer began
+        counts as produced, so the next build removes the ones it does not
+        make again."""
         previous = self._previous()
         produced = set(previous.get("produced", ()))
         touched = outputs.produced(self.output_path, self._before, set())
