@@ -2,7 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import article
+from conftest import article, run_pelican, tree, write_content
 from rassegna.metadata import parse_date
 
 SCRIPT = "Su **Roma**.\n\n<script>alert(1)</script>\n"
@@ -48,3 +48,33 @@ def test_dates_are_read_day_first(written, read):
 def test_unreadable_dates_are_refused_with_the_accepted_forms(written):
     with pytest.raises(ValueError, match="write it as one of 2026-02-01"):
         parse_date(written)
+
+
+def test_files_prepared_on_other_cores_read_as_in_one_process(tmp_path):
+    """Enough files to be prepared in worker processes, which also finish the
+    titles and summaries: the site equals a build that reads in one process,
+    and what is wrong with a title is said in both."""
+    articles = {
+        f"{number:02d}.md": article(
+            f'"Vertice" a **Roma** n. {number} <img src=x onerror=alert(1)>',
+            f"Su **Roma**, la giornata {number}.",
+            summary=f'Il "punto" del giorno {number} su *Roma*.',
+        )
+        for number in range(45)
+    }
+    sites = {}
+    for processes in (2, 1):
+        folder = tmp_path / str(processes)
+        write_content(folder / "content", articles, "")
+        sites[processes] = run_pelican(
+            folder / "content",
+            folder / "out",
+            folder / "cache",
+            RASSEGNA_PROCESSES=processes,
+            RASSEGNA_SEARCH_BUNDLE=None,
+        )
+    assert tree(sites[2].output) == tree(sites[1].output)
+    name = next(n for n in sites[2].files() if n.endswith("-n-7/index.html"))
+    page = sites[2].read(name)
+    assert "“Vertice”" in page and "onerror" not in page
+    assert "“punto”" in sites[2].read("index.html")
