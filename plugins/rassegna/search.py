@@ -44,6 +44,7 @@ _SIGNATURE = b"pagefind_dcd"
 # What Pagefind reports when no page is marked for the index: it then indexes
 # every page it was given.
 _NOTHING_MARKED = "Did not find a data-pagefind-body element"
+_MARK = b"data-pagefind-body"
 # The attribute in a start tag, after any others (quoted values may hold `>`);
 # text cannot hold a bare `<`: the pages Pagefind indexes.
 _MARKED = re.compile(
@@ -195,7 +196,9 @@ def _marked(output: Path, pages: dict, last: dict) -> dict[str, bool]:
         if known is not None and known[:-1] == list(stamp):
             marked[name] = known[-1]
         else:
-            marked[name] = _MARKED.search((output / name).read_bytes()) is not None
+            page = (output / name).read_bytes()
+            # The plain search first: the pattern is slow on a page without it.
+            marked[name] = _MARK in page and _MARKED.search(page) is not None
     return marked
 
 
