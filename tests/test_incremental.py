@@ -2,13 +2,14 @@
 clean build of the same content gives."""
 
 import importlib.util
+import pickle
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, article, run_pelican, tree, write_content
-from rassegna.writer import DigestWriter
+from rassegna.writer import MANIFEST, DigestWriter
 
 REGISTRY = """
 Kim Jong Un:
@@ -372,3 +373,24 @@ def test_a_build_stopped_part_way_leaves_no_stale_file(tmp_path):
     assert not written.exists()
     run_pelican(content, tmp_path / "clean", tmp_path / "clean-cache")
     assert tree(output) == tree(tmp_path / "clean")
+
+
+def test_the_manifest_keeps_each_read_once(tmp_path):
+    """The pages of one template read the same paths: in the manifest an
+    entry read by many pages is one object, which pickle writes once (before,
+    a manifest held an object per page and entry, four times its size)."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    write_content(content, ARTICLES, REGISTRY)
+    run_pelican(content, tmp_path / "out", cache, RASSEGNA_PROCESSES=2)
+    with (cache / MANIFEST).open("rb") as manifest:
+        pages = pickle.load(manifest)["pages"]
+    objects, entries = set(), set()
+    shapes = [record[0] for record in pages.values()]
+    while shapes:
+        for entry in shapes.pop():
+            objects.add(id(entry))
+            entries.add((*entry[:2], id(entry[2])) if entry[0] == "o" else entry)
+            if entry[0] == "o":
+                shapes.append(entry[2])
+    assert len(pages) > 20
+    assert len(objects) == len(entries)
