@@ -137,6 +137,7 @@ class DigestMarkdownReader(MarkdownReader):
         except ValueError as error:
             logger.error("%s: %s", relative_path(source_path, self.settings), error)
             raise
+        conf = read_settings(self.settings)
         finished = prepared.fields or {}
         messages = []
         for field, text in self._formatted(metadata):
@@ -144,12 +145,12 @@ class DigestMarkdownReader(MarkdownReader):
             if known is not None and known[0] == text:
                 metadata[field], said = known[1:]
             else:
-                metadata[field], said = self._finish(field, text)
+                metadata[field], said = self._finish(field, text, conf)
             messages += said
         warnings = [
             *prepared.warnings,
             *messages,
-            *unknown_keys(prepared.meta, read_settings(self.settings).metadata_keys),
+            *unknown_keys(prepared.meta, conf.metadata_keys),
         ]
         metadata[STRONGS_KEY] = prepared.strongs
         metadata[SANITIZED_KEY] = True
@@ -168,8 +169,9 @@ class DigestMarkdownReader(MarkdownReader):
             metadata = self._metadata(meta)
         except ValueError:  # said by `read`, with the file's name
             return {}
+        conf = read_settings(self.settings)
         return {
-            field: (text, *self._finish(field, text))
+            field: (text, *self._finish(field, text, conf))
             for field, text in self._formatted(metadata)
         }
 
@@ -186,11 +188,11 @@ class DigestMarkdownReader(MarkdownReader):
             if isinstance(metadata.get(field), str):
                 yield field, metadata[field]
 
-    def _finish(self, field: str, text: str) -> tuple[str, list[str]]:
-        """A field typogrified and sanitized, and what the sanitizer said."""
+    def _finish(self, field: str, text: str, conf) -> tuple[str, list[str]]:
+        """A field typogrified and sanitized with the plugin's settings `conf`,
+        and what the sanitizer said."""
         if field in ("title", "summary") and typogrifies(self.settings):
             text = typogrify_text(text, self.settings)
-        conf = read_settings(self.settings)
         if conf.raw_html:
             return text, []
         sanitizer = Sanitizer(conf.iframe_hosts)
