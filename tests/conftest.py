@@ -143,12 +143,17 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture(autouse=True)
-def fresh_log_dedup():
-    """Pelican drops a warning it has logged before in the same process; every
-    test starts as a fresh `pelican` run would."""
+def forget_logged_warnings():
+    """Pelican drops a warning it has logged before in the same process: after
+    this, the next build says everything, as a fresh `pelican` run would."""
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_dedup():
+    """Every test starts as a fresh `pelican` run would."""
+    forget_logged_warnings()
 
 
 @pytest.fixture

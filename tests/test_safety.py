@@ -2,7 +2,13 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import article, run_pelican, tree, write_content
+from conftest import (
+    article,
+    forget_logged_warnings,
+    run_pelican,
+    tree,
+    write_content,
+)
 from rassegna.metadata import parse_date
 
 SCRIPT = "Su **Roma**.\n\n<script>alert(1)</script>\n"
@@ -50,7 +56,7 @@ def test_unreadable_dates_are_refused_with_the_accepted_forms(written):
         parse_date(written)
 
 
-def test_files_prepared_on_other_cores_read_as_in_one_process(tmp_path):
+def test_files_prepared_on_other_cores_read_as_in_one_process(tmp_path, caplog):
     """Enough files to be prepared in worker processes, which also finish the
     titles and summaries: the site equals a build that reads in one process,
     and what is wrong with a title is said in both."""
@@ -62,10 +68,12 @@ def test_files_prepared_on_other_cores_read_as_in_one_process(tmp_path):
         )
         for number in range(45)
     }
-    sites = {}
+    sites, said = {}, {}
     for processes in (2, 1):
         folder = tmp_path / str(processes)
         write_content(folder / "content", articles, "")
+        caplog.clear()
+        forget_logged_warnings()  # each build as a new `pelican` command
         sites[processes] = run_pelican(
             folder / "content",
             folder / "out",
@@ -73,7 +81,12 @@ def test_files_prepared_on_other_cores_read_as_in_one_process(tmp_path):
             RASSEGNA_PROCESSES=processes,
             RASSEGNA_SEARCH_BUNDLE=None,
         )
+        said[processes] = sorted(
+            r.getMessage() for r in caplog.records if "for safety" in r.getMessage()
+        )
     assert tree(sites[2].output) == tree(sites[1].output)
+    assert len(said[2]) == 45 and said[2] == said[1]
+    assert all("from the title for safety: <img>" in message for message in said[2])
     name = next(n for n in sites[2].files() if n.endswith("-n-7/index.html"))
     page = sites[2].read(name)
     assert "“Vertice”" in page and "onerror" not in page
