@@ -378,11 +378,25 @@ def _described(item: Content, what: str, siteurl: str) -> bytes:
     if links and "{attach}" in (item._content or ""):
         # Rendering an {attach} link moves the attached file: let it happen.
         item.get_content(siteurl)
-    source = item._content or ""
     if what == "summary" and "summary" in item.metadata:
-        source = "summary:" + item.metadata["summary"]
-    parts = (what, siteurl, links, hashlib.blake2b(source.encode()).hexdigest())
-    return repr(parts).encode()
+        source, own = item.metadata["summary"], "own summary"
+    else:
+        source, own = item._content or "", ""
+    return repr((what, siteurl, links, own, _digest(source))).encode()
+
+
+_digests: dict[int, tuple[str, str]] = {}
+
+
+def _digest(text: str) -> str:
+    """A digest of `text`, made once per string in a build: an article's body
+    is read by every page that lists it, and one with a thousand entities by a
+    thousand entity pages."""
+    known = _digests.get(id(text))
+    if known is None or known[0] is not text:
+        digest = hashlib.blake2b(text.encode()).hexdigest()
+        known = _digests[id(text)] = (text, digest)
+    return known[1]
 
 
 # Paths: how a template reached a value ----------------------------------------
@@ -474,6 +488,7 @@ def reset() -> None:
     _render_fingerprints.clear()
     _url_maps.clear()
     _links.clear()
+    _digests.clear()
 
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
