@@ -246,9 +246,17 @@ def _cache_key() -> str:
 
 
 @functools.cache
+def world() -> dict:
+    """{"height", "land", "countries": code → {"d", "box", "focus", "marker"}},
+    drawn from the installed map once per process: a process that forks builds
+    (the test suite) draws it once for all of them."""
+    return _outlines_from(_source())
+
+
+@functools.cache
 def outlines(cache_folder: str | None) -> dict:
-    """{"height", "countries": code → {"d", "box", "marker"}}, made once per
-    process and kept in `cache_folder` (when given) for later builds."""
+    """The `world`, kept in `cache_folder` (when given) for later builds: a
+    command-line build reads it there rather than drawing it again."""
     key = _cache_key()
     path = Path(cache_folder) / "rassegna-world.json" if cache_folder else None
     if path is not None:
@@ -258,12 +266,12 @@ def outlines(cache_folder: str | None) -> dict:
                 return cached["world"]
         except (OSError, ValueError):
             pass
-    world = _outlines_from(_source())
+    drawn = world()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"key": key, "world": world}, separators=(",", ":"))
+        text = json.dumps({"key": key, "world": drawn}, separators=(",", ":"))
         path.write_text(text, encoding="utf-8")
-    return world
+    return drawn
 
 
 # ---------------------------------------------------------------- pictures
