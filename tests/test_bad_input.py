@@ -20,6 +20,13 @@ CORPUS = Path(__file__).parent / "bad_input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.yml").is_file())
 
 
+def _param(case: str):
+    """A case; one whose expected.yml says `slow: true` (a build of thousands of
+    pages, each checked) runs under `-m slow`."""
+    expected = yaml.safe_load((CORPUS / case / "expected.yml").read_text("utf-8"))
+    return pytest.param(case, marks=[pytest.mark.slow] if expected.get("slow") else [])
+
+
 def _generate(content: Path, spec: dict) -> None:
     """Write a large article described by `spec` instead of storing it."""
     lines = [spec["line"].format(n=n % spec["distinct"]) for n in range(spec["count"])]
@@ -80,7 +87,7 @@ def _visible_text(site: Site, page: str) -> str:
     return site.html(page).get_text(" ")
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_bad_input_case(case, tmp_path, caplog):
     expected = yaml.safe_load((CORPUS / case / "expected.yml").read_text("utf-8"))
     _lay_out(case, tmp_path, expected)

@@ -20,11 +20,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, article, tree
+from conftest import ROOT, article, load_reference_data, tree
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
-from rassegna import gazetteer
 
 MENTIONS = [
     "**Mosca**",
@@ -134,17 +133,30 @@ def _build(
         Pelican(settings).run()
 
 
-def build(
+def start_build(
     conf: Path, content: Path, output: Path, cache: Path, stop_after=None
-) -> None:
-    """One build in a new process forked from this one; with `stop_after`, it
-    stops there in its writer's pauses between pages (if it gets that far)."""
+) -> multiprocessing.Process:
+    """One build started in a new process forked from this one; with
+    `stop_after`, it stops there in its writer's pauses between pages (if it
+    gets that far)."""
     process = multiprocessing.get_context("fork").Process(
         target=_build, args=(conf, content, output, cache, stop_after)
     )
     process.start()
+    return process
+
+
+def finished(process: multiprocessing.Process) -> None:
+    """Wait for a build started by `start_build`, which must succeed."""
     process.join()
     assert process.exitcode == 0, "the build failed: see its log above"
+
+
+def build(
+    conf: Path, content: Path, output: Path, cache: Path, stop_after=None
+) -> None:
+    """One build in a new process (see `start_build`), to its end."""
+    finished(start_build(conf, content, output, cache, stop_after))
 
 
 class RebuildMachine(RuleBasedStateMachine):
@@ -152,9 +164,7 @@ class RebuildMachine(RuleBasedStateMachine):
 
     @initialize()
     def make_site(self):
-        # Loaded once here, GeoNames and CLDR are shared with every forked build.
-        gazetteer.warm_up()
-        gazetteer.country_code("Italia", ("it", "en"))
+        load_reference_data()
         self.root = Path(tempfile.mkdtemp(prefix="rebuild-"))
         self.content = self.root / "content"
         (self.content / "notizie").mkdir(parents=True)
@@ -406,16 +416,25 @@ class RebuildMachine(RuleBasedStateMachine):
     def check(self):
         if self.interrupted_build():
             return
+        clean = self.start_clean_build()
         out, cache = self.root / "out", self.root / "cache"
         build(self.root / "conf.py", self.content, out, cache)
-        self.assert_output_equals_a_clean_build()
+        self.assert_output_equals(clean)
 
-    def assert_output_equals_a_clean_build(self):
-        """The site in out/ is byte for byte a clean build of the same files."""
+    def start_clean_build(self) -> tuple[Path, multiprocessing.Process]:
+        """A clean build of the files as they are now, in a folder of its own,
+        started to run beside the rebuild (which reads the same files and
+        writes elsewhere): the two take half the time on two cores."""
         clean = Path(tempfile.mkdtemp(prefix="clean-", dir=self.root))
-        build(self.root / "conf.py", self.content, clean / "out", clean / "cache")
-        rebuilt, expected = tree(self.root / "out"), tree(clean / "out")
-        shutil.rmtree(clean)
+        conf = self.root / "conf.py"
+        return clean, start_build(conf, self.content, clean / "out", clean / "cache")
+
+    def assert_output_equals(self, clean: tuple[Path, multiprocessing.Process]):
+        """The site in out/ is byte for byte the clean build's."""
+        folder, process = clean
+        finished(process)
+        rebuilt, expected = tree(self.root / "out"), tree(folder / "out")
+        shutil.rmtree(folder)
         assert sorted(rebuilt) == sorted(expected)
         for name, data in expected.items():
             assert rebuilt[name] == data, name
@@ -433,4 +452,4 @@ class TestRebuildEqualsCleanBuild(RebuildMachine.TestCase):
 
 @pytest.mark.slow
 class TestRebuildEqualsCleanBuildAtLength(RebuildMachine.TestCase):
-    settings = settings(max_examples=300, stateful_step_count=6, **_COMMON)
+    settings = settings(max_examples=200, stateful_step_count=6, **_COMMON)
