@@ -452,4 +452,4 @@ class TestRebuildEqualsCleanBuild(RebuildMachine.TestCase):
 
 @pytest.mark.slow
 class TestRebuildEqualsCleanBuildAtLength(RebuildMachine.TestCase):
-    settings = settings(max_examples=200, stateful_step_count=6, **_COMMON)
+    settings = settings(max_examples=300, stateful_step_count=6, **_COMMON)
