@@ -344,15 +344,19 @@ def content_links(item: Content) -> str:
     """Where the content an item's HTML links to is published: all of it, once
     per build, if the HTML has any intrasite link other than an entity's
     (those follow from the entity's slug, in the HTML, and the settings)."""
-    known = _links.get(id(item))
-    if known is not None and known[0] is item:
-        return known[1]
-    links = _content_links(item)
-    _links[id(item)] = (item, links)
-    return links
+    return _once_per_object(_links, item, _content_links)
 
 
 _links: dict[int, tuple] = {}
+
+
+def _once_per_object(table: dict, value, make):
+    """`make(value)`, made once per object until `reset`: `table` is keyed by
+    identity and holds the object, so that its id is not taken by another."""
+    known = table.get(id(value))
+    if known is None or known[0] is not value:
+        known = table[id(value)] = (value, make(value))
+    return known[1]
 
 
 def _content_links(item: Content) -> str:
@@ -365,11 +369,7 @@ def _content_links(item: Content) -> str:
         for m in regex.finditer(text)
     ):
         return ""
-    context = item._context
-    known = _url_maps.get(id(context))
-    if known is None or known[0] is not context:
-        known = _url_maps[id(context)] = (context, _url_map(context))
-    return known[1]
+    return _once_per_object(_url_maps, item._context, _url_map)
 
 
 def _described(item: Content, what: str, siteurl: str) -> bytes:
@@ -382,21 +382,17 @@ def _described(item: Content, what: str, siteurl: str) -> bytes:
         source, own = item.metadata["summary"], "own summary"
     else:
         source, own = item._content or "", ""
-    return repr((what, siteurl, links, own, _digest(source))).encode()
+    # Made once per text: an article's body is read by every page that lists
+    # it, and one with a thousand entities by a thousand entity pages.
+    digest = _once_per_object(_text_digests, source, _text_digest)
+    return repr((what, siteurl, links, own, digest)).encode()
 
 
-_digests: dict[int, tuple[str, str]] = {}
+_text_digests: dict[int, tuple[str, str]] = {}
 
 
-def _digest(text: str) -> str:
-    """A digest of `text`, made once per string in a build: an article's body
-    is read by every page that lists it, and one with a thousand entities by a
-    thousand entity pages."""
-    known = _digests.get(id(text))
-    if known is None or known[0] is not text:
-        digest = hashlib.blake2b(text.encode()).hexdigest()
-        known = _digests[id(text)] = (text, digest)
-    return known[1]
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode()).hexdigest()
 
 
 # Paths: how a template reached a value ----------------------------------------
@@ -488,7 +484,7 @@ def reset() -> None:
     _render_fingerprints.clear()
     _url_maps.clear()
     _links.clear()
-    _digests.clear()
+    _text_digests.clear()
 
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
