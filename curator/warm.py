@@ -207,6 +207,15 @@ _STOPPED = "Build failed: the build process stopped (see the terminal)"
 _IMMUTABLE = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time)
 
 
+def forget_logged_warnings() -> None:
+    """Pelican says a warning once per process; after this, the next build says
+    everything again, as a new `pelican` command does."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
 def fresh(value):
     """A copy of a reader's value that no later change to it can reach the
     kept one: immutable values as they are, containers copied deeply, any other
@@ -483,7 +492,6 @@ class WarmSite:
         from; once its pages are written, it leaves the search index to the
         newer build (`index_left`)."""
         from pelican import Pelican, signals
-        from pelican.log import LimitFilter
         from pelican.settings import read_settings
         from rassegna.search import index_site
         from rassegna.writer import DigestWriter, output_settled
@@ -501,9 +509,7 @@ class WarmSite:
                 raise Superseded
 
         self.index_left = False
-        # Pelican says a warning once per process; a build says it every time.
-        LimitFilter._raised_messages.clear()
-        LimitFilter._group_count.clear()
+        forget_logged_warnings()
         said = _Said()
         logging.getLogger().addHandler(said)
         last = DigestWriter.latest, self.before

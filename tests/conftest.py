@@ -12,9 +12,10 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 from pelican import Pelican
-from pelican.log import LimitFilter
 from pelican.settings import read_settings
 from rassegna import gazetteer, maps
+
+from curator.warm import forget_logged_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 # A mention's link: its only class is its entity's kind.
@@ -156,13 +157,6 @@ def load_reference_data() -> None:
     lookups.country("Italia")
     lookups.regions("Lazio")
     maps.world()
-
-
-def forget_logged_warnings():
-    """Pelican drops a warning it has logged before in the same process: after
-    this, the next build says everything, as a fresh `pelican` run would."""
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
 
 
 @pytest.fixture(autouse=True)

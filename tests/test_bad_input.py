@@ -10,9 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from conftest import MENTION, ROOT, Site, check_integrity
+from conftest import MENTION, ROOT, Site, check_integrity, forget_logged_warnings
 from invoke import Exit
-from pelican.log import LimitFilter
 
 from tasks import run_build
 
@@ -46,8 +45,7 @@ def _lay_out(case: str, tmp_path: Path, expected: dict) -> Path:
 
 def _build(tmp_path: Path, expected: dict, caplog) -> tuple[int, str, Site]:
     """One build as a fresh `invoke build` process would run it."""
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()
+    forget_logged_warnings()
     caplog.clear()
     output = tmp_path / "output"
     caplog.set_level(logging.WARNING)
