@@ -1,6 +1,10 @@
 """Property tests of mention extraction, linking, folding and slugs: a few hundred
 examples each in the default run, 10,000 each under `-m slow`."""
 
+import datetime
+import heapq
+from types import SimpleNamespace
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
@@ -10,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 from rassegna.i18n import translations_for
 from rassegna.identity import MAX_SLUG, SAFE_SLUG, fold, slug_for, words
 from rassegna.mentions import link_mentions, mention_name, scan
+from rassegna.related import SECONDS_A_DAY, rank
 from rassegna.resolve import Entity
 from rassegna.settings import read as read_settings
 
@@ -94,6 +99,70 @@ def check_round_trip(text: str) -> None:
     assert parsed.title.get_text().startswith(name)
 
 
+KINDS = ["country", "place", "person", "organization", "concept", "other"]
+POOL = [SimpleNamespace(slug=f"e{n}", kind=KINDS[n % len(KINDS)]) for n in range(6)]
+START = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+
+
+@st.composite
+def related_sites(draw):
+    """A few articles naming entities of a small pool (now and then one twice),
+    at times that often tie, under any ranking settings the plugin accepts."""
+    articles = [
+        SimpleNamespace(
+            entities=draw(st.lists(st.sampled_from(POOL), max_size=5)),
+            date=START
+            + datetime.timedelta(
+                seconds=draw(st.sampled_from([0, 3600, 86_400 * 3, 86_400 * 40]))
+            ),
+            url=f"u{draw(st.integers(0, 3))}",
+        )
+        for _ in range(draw(st.integers(0, 10)))
+    ]
+    numbers = st.sampled_from([0, 0.1, 0.7, 1, 1.5, 2, 3])
+    conf = SimpleNamespace(
+        related_weights=draw(st.dictionaries(st.sampled_from(KINDS), numbers)),
+        related_recency_weight=draw(numbers),
+        related_recency_days=draw(st.sampled_from([1, 7.5, 30])),
+        related_threshold=draw(st.sampled_from([0, 1, 2, 4])),
+        related_limit_articles=draw(st.sampled_from([0, 1, 3, 5])),
+    )
+    indexes = st.sets(st.integers(0, len(articles) - 1)) if articles else st.nothing()
+    chosen = draw(st.none() | indexes)
+    return articles, conf, None if chosen is None else sorted(chosen)
+
+
+def related_by_definition(articles, conf, index) -> list[int]:
+    """The related list of one article as the module's docstring defines it,
+    one candidate at a time: the weights of the entities the two share, added
+    in the article's order, plus the recency weight times the closeness."""
+    weights, recency = conf.related_weights, conf.related_recency_weight
+    article = articles[index]
+    scored = []
+    for other, candidate in enumerate(articles):
+        slugs = [entity.slug for entity in candidate.entities]
+        if other == index or not {e.slug for e in article.entities} & set(slugs):
+            continue
+        weighed = 0
+        for entity in article.entities:
+            for _ in range(slugs.count(entity.slug)):
+                weighed += weights.get(entity.kind, 0)
+        apart = abs(article.date.timestamp() - candidate.date.timestamp())
+        closeness = max(0.0, 1.0 - apart / SECONDS_A_DAY / conf.related_recency_days)
+        total = weighed + recency * closeness
+        if total >= conf.related_threshold:
+            stamp = candidate.date.timestamp()
+            scored.append((-total, -stamp, candidate.url, other))
+    return [item[3] for item in heapq.nsmallest(conf.related_limit_articles, scored)]
+
+
+def check_related_rank(site) -> None:
+    articles, conf, chosen = site
+    ranked = rank(articles, conf, chosen)
+    wanted = range(len(articles)) if chosen is None else chosen
+    assert ranked == {i: related_by_definition(articles, conf, i) for i in wanted}
+
+
 CHECKS = [
     (check_scan, html_like),
     (check_linking_keeps_the_text, html_like),
@@ -101,6 +170,7 @@ CHECKS = [
     (check_fold, names),
     (check_slug, names),
     (check_round_trip, names),
+    (check_related_rank, related_sites()),
 ]
 
 
