@@ -1,6 +1,8 @@
-"""Property tests of mention extraction, linking, folding and slugs: a few hundred
+"""Property tests of mention extraction, linking, folding and slugs, of related
+articles against their definition and of Members against a list: a few hundred
 examples each in the default run, 10,000 each under `-m slow`."""
 
+import contextlib
 import datetime
 import heapq
 from types import SimpleNamespace
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 from rassegna.i18n import translations_for
 from rassegna.identity import MAX_SLUG, SAFE_SLUG, fold, slug_for, words
+from rassegna.members import Members
 from rassegna.mentions import link_mentions, mention_name, scan
 from rassegna.related import SECONDS_A_DAY, rank
 from rassegna.resolve import Entity
@@ -163,6 +166,46 @@ def check_related_rank(site) -> None:
     assert ranked == {i: related_by_definition(articles, conf, i) for i in wanted}
 
 
+class Same:
+    """Equal to every other Same, as a value with an `__eq__` of its own."""
+
+    def __eq__(self, other):
+        return isinstance(other, Same)
+
+    __hash__ = None
+
+
+MEMBERS_POOL = [object(), object(), object(), Same(), Same(), 3, 3.0, "a"]
+some_members = st.lists(st.sampled_from(MEMBERS_POOL), max_size=6)
+member = st.sampled_from(MEMBERS_POOL)
+CHANGES = st.one_of(
+    st.tuples(st.just("append"), member),
+    st.tuples(st.just("extend"), some_members),
+    st.tuples(st.just("insert"), st.integers(-3, 3), member),
+    st.tuples(st.just("remove"), member),
+    st.tuples(st.just("pop"), st.integers(-3, 3)),
+    st.tuples(st.just("clear")),
+    st.tuples(st.just("__setitem__"), st.integers(-3, 3), member),
+    st.tuples(st.just("__delitem__"), st.integers(-3, 3)),
+    st.tuples(st.just("__iadd__"), some_members),
+    st.tuples(st.just("__imul__"), st.integers(0, 2)),
+)
+
+
+def check_members(case) -> None:
+    start, changes = case
+    members, plain = Members(start), list(start)
+    for name, *arguments in changes:
+        assert [x in members for x in MEMBERS_POOL] == [
+            x in plain for x in MEMBERS_POOL
+        ]
+        for changing in (members, plain):
+            with contextlib.suppress(ValueError, IndexError):
+                getattr(changing, name)(*arguments)
+    assert members == plain
+    assert [x in members for x in MEMBERS_POOL] == [x in plain for x in MEMBERS_POOL]
+
+
 CHECKS = [
     (check_scan, html_like),
     (check_linking_keeps_the_text, html_like),
@@ -171,6 +214,7 @@ CHECKS = [
     (check_slug, names),
     (check_round_trip, names),
     (check_related_rank, related_sites()),
+    (check_members, st.tuples(some_members, st.lists(CHANGES, max_size=8))),
 ]
 
 

@@ -4,6 +4,7 @@ country and topic."""
 from pelican import signals
 
 from .i18n import install_translations
+from .members import index_members
 from .pages import add_template_filters
 from .receivers import (
     add_generator,
@@ -29,6 +30,7 @@ def register():
     signals.article_generator_init.connect(prepare_articles)
     signals.article_generator_pretaxonomy.connect(categorise)
     signals.article_generator_finalized.connect(collect_entities)
+    signals.article_generator_finalized.connect(index_members)
     signals.all_generators_finalized.connect(check_site)
     signals.get_generators.connect(add_generator)
     signals.get_writer.connect(add_writer)
