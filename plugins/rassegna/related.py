@@ -34,6 +34,7 @@ def rank(articles, conf, chosen=None) -> dict[int, list[int]]:
     which a build gives to one entity only, as the kept lists do."""
     weights = conf.related_weights
     recency_weight = conf.related_recency_weight
+    days = conf.related_recency_days
     threshold = conf.related_threshold
     limit = conf.related_limit_articles
     when = [article.date.timestamp() for article in articles]
@@ -81,7 +82,6 @@ def rank(articles, conf, chosen=None) -> dict[int, list[int]]:
         apart = numpy.abs(stamps[index] - stamps[others])
         # 1 for two articles published at the same moment, falling in a
         # straight line to 0 when they are RELATED_RECENCY_DAYS apart.
-        days = conf.related_recency_days
         closeness = numpy.maximum(0.0, 1.0 - apart / SECONDS_A_DAY / days)
         total = weighed + recency_weight * closeness
         listed = total >= threshold
