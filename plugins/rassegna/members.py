@@ -34,14 +34,19 @@ class Members(list):
     def __contains__(self, item) -> bool:
         if self._identities is None:
             self._identities = _identities(self)
-        if self._identities is False or type(item).__eq__ is not object.__eq__:
+        if self._identities is False or not _by_identity(item):
             return super().__contains__(item)
         return id(item) in self._identities
 
 
+def _by_identity(value) -> bool:
+    """Whether `value` equals only itself: its type keeps object's `__eq__`."""
+    return type(value).__eq__ is object.__eq__
+
+
 def _identities(members: list) -> set[int] | bool:
     """The identities of `members`, or False when one compares otherwise."""
-    if any(type(member).__eq__ is not object.__eq__ for member in members):
+    if not all(_by_identity(member) for member in members):
         return False
     return {id(member) for member in members}
 
