@@ -465,11 +465,11 @@ class WarmSite:
 
         if read is None or read.digest == last.digest or fields(read) != fields(last):
             return None
-        if not relink(job.local["article"], edited, job.context["rassegna"]):
+        if not relink(job.get("article"), edited, job.context["rassegna"]):
             return None
-        job.context["localsiteurl"] = job.local.get("localsiteurl")
+        job.context["localsiteurl"] = job.get("localsiteurl")
         try:
-            text = job.template.render(job.local)
+            text = job.template.render(job.local())
         finally:
             _forget_rendered()
         path = sanitised_join(writer.output_path, job.name)
