@@ -1,6 +1,7 @@
 """Property tests of mention extraction, linking, folding and slugs, of related
-articles against their definition and of Members against a list: a few hundred
-examples each in the default run, 10,000 each under `-m slow`."""
+articles against their definition, of Members against a list and of the
+writer's local contexts against Pelican's: a few hundred examples each in the
+default run, 10,000 each under `-m slow`."""
 
 import contextlib
 import datetime
@@ -20,6 +21,7 @@ from rassegna.mentions import link_mentions, mention_name, scan
 from rassegna.related import SECONDS_A_DAY, rank
 from rassegna.resolve import Entity
 from rassegna.settings import read as read_settings
+from rassegna.writer import SharedContext
 
 FEW = settings(max_examples=300, deadline=None)
 MANY = settings(max_examples=10_000, deadline=None)
@@ -206,6 +208,40 @@ def check_members(case) -> None:
     assert [x in members for x in MEMBERS_POOL] == [x in plain for x in MEMBERS_POOL]
 
 
+CONTEXT_NAMES = st.sampled_from(["SITEURL", "articles", "article", "output_file", "x"])
+CONTEXT_VALUES = st.sampled_from([object(), object(), None, "", Same()])
+CONTEXT_STEPS = st.one_of(
+    # The shared context changes: a name set, or taken out.
+    st.tuples(st.just("set"), CONTEXT_NAMES, CONTEXT_VALUES),
+    st.tuples(st.just("delete"), CONTEXT_NAMES),
+    # A page is asked for: a copy of the shared context with names set on it,
+    # as Pelican's write_file makes it, or a dict of its own.
+    st.tuples(
+        st.just("page"), st.lists(st.tuples(CONTEXT_NAMES, CONTEXT_VALUES), max_size=4)
+    ),
+    st.tuples(
+        st.just("other"), st.lists(st.tuples(CONTEXT_NAMES, CONTEXT_VALUES), max_size=4)
+    ),
+)
+
+
+def check_local_contexts(case) -> None:
+    renew_after, steps = case
+    context, shared = {}, SharedContext(renew_after)
+    for step, *arguments in steps:
+        if step == "set":
+            context[arguments[0]] = arguments[1]
+        elif step == "delete":
+            context.pop(arguments[0], None)
+        else:
+            local = context.copy() if step == "page" else {}
+            local.update(arguments[0])
+            base, own = shared.split(context, local)
+            rebuilt = {**base, **own}
+            assert list(rebuilt) == list(local)
+            assert all(rebuilt[name] is value for name, value in local.items())
+
+
 CHECKS = [
     (check_scan, html_like),
     (check_linking_keeps_the_text, html_like),
@@ -215,6 +251,10 @@ CHECKS = [
     (check_round_trip, names),
     (check_related_rank, related_sites()),
     (check_members, st.tuples(some_members, st.lists(CHANGES, max_size=8))),
+    (
+        check_local_contexts,
+        st.tuples(st.integers(0, 3), st.lists(CONTEXT_STEPS, max_size=12)),
+    ),
 ]
 
 

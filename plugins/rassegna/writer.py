@@ -75,16 +75,15 @@ class Job(NamedTuple):
         return self.own[name] if name in self.own else self.base.get(name)
 
 
-class _SharedContext:
+class SharedContext:
     """The copy of the shared context that pages' local contexts are told apart
     from. Pelican builds a local context as a copy of the shared one with the
     page's names added or set; while the shared context stays as it was, one
     copy serves every page, and a new one is taken when it has changed."""
 
-    # A base from which a page differs by more names than this is renewed.
-    _RENEW_AFTER = 32
-
-    def __init__(self):
+    def __init__(self, renew_after: int = 32):
+        # A base from which a page differs by more names than this is renewed.
+        self._renew_after = renew_after
         self._base: dict = {}
 
     def split(self, context: dict, local: dict) -> tuple[dict, dict]:
@@ -98,7 +97,7 @@ class _SharedContext:
                     for name, value in local.items()
                     if name not in base or base[name] is not value
                 }
-                if len(own) <= self._RENEW_AFTER or attempt:
+                if len(own) <= self._renew_after or attempt:
                     return base, own
             self._base = context.copy()
         return {}, dict(local)
@@ -148,7 +147,7 @@ class DigestWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self._jobs: dict[str, Job] = {}
-        self._shared = _SharedContext()
+        self._shared = SharedContext()
         self._pending = None
         self._deferring = True
         # How _open_w opens: "collect" (Pelican's rules, then nothing written),
