@@ -21,7 +21,7 @@ from rassegna.mentions import link_mentions, mention_name, scan
 from rassegna.related import SECONDS_A_DAY, rank
 from rassegna.resolve import Entity
 from rassegna.settings import read as read_settings
-from rassegna.writer import SharedContext
+from rassegna.writer import Job, SharedContext
 
 FEW = settings(max_examples=300, deadline=None)
 MANY = settings(max_examples=10_000, deadline=None)
@@ -237,9 +237,11 @@ def check_local_contexts(case) -> None:
             local = context.copy() if step == "page" else {}
             local.update(arguments[0])
             base, own = shared.split(context, local)
-            rebuilt = {**base, **own}
+            job = Job("page.html", None, context, base, own, None)
+            rebuilt = job.local()
             assert list(rebuilt) == list(local)
             assert all(rebuilt[name] is value for name, value in local.items())
+            assert all(job.get(name) is value for name, value in local.items())
 
 
 CHECKS = [

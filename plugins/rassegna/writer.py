@@ -89,25 +89,27 @@ class SharedContext:
     def split(self, context: dict, local: dict) -> tuple[dict, dict]:
         """`local` as (base, own), `{**base, **own}` equal to it name for name,
         value for value (by identity) and in the same order."""
-        for attempt in range(2):
-            base = self._base
-            if _starts_with(local, base):
-                own = {
-                    name: value
-                    for name, value in local.items()
-                    if name not in base or base[name] is not value
-                }
-                if len(own) <= self._renew_after or attempt:
-                    return base, own
+        own = _own_names(local, self._base)
+        if own is None or len(own) > self._renew_after:
             self._base = context.copy()
-        return {}, dict(local)
+            own = _own_names(local, self._base)
+        if own is None:  # not a copy of the shared context
+            return {}, dict(local)
+        return self._base, own
 
 
-def _starts_with(local: dict, base: dict) -> bool:
-    """Whether `local`'s first names are `base`'s, in its order."""
-    return len(local) >= len(base) and all(
+def _own_names(local: dict, base: dict) -> dict | None:
+    """The names of `local` that `base` has not, or holds another value for;
+    None unless `local`'s first names are `base`'s, in its order."""
+    if len(local) < len(base) or not all(
         map(operator.is_, base, itertools.islice(local, len(base)))
-    )
+    ):
+        return None
+    return {
+        name: value
+        for name, value in local.items()
+        if name not in base or base[name] is not value
+    }
 
 
 class _StandIn:
