@@ -18,6 +18,7 @@ from .receivers import (
     sanitize_other_readers,
     use_digest_reader,
 )
+from .rendered import bound_rendered_memo
 from .search import index_site
 from .stylesheets import minify_stylesheets
 from .writer import output_settled
@@ -25,6 +26,7 @@ from .writer import output_settled
 
 def register():
     signals.initialized.connect(check_settings)
+    signals.initialized.connect(bound_rendered_memo)
     signals.readers_init.connect(use_digest_reader)
     signals.content_object_init.connect(sanitize_other_readers)
     signals.article_generator_init.connect(prepare_articles)

@@ -9,6 +9,10 @@ DEFAULTS = {
     "RASSEGNA_TYPOGRIFY": False,
     # Processes for reading and writing; None: one per core this build may use.
     "RASSEGNA_PROCESSES": None,
+    # How many rendered contents (an article's HTML, or its summary, for one site
+    # URL) Pelican's memo keeps in each process, the least recently used dropped
+    # first; None: all of them, as Pelican does (rendered.py says why not).
+    "RASSEGNA_RENDERED_KEPT": 1024,
     # True keeps raw HTML in content as written, scripts included: only for a site
     # whose every author is trusted (see README, "Raw HTML").
     "RASSEGNA_RAW_HTML": False,
@@ -77,6 +81,7 @@ class EntitySettings:
 
     typogrify: bool
     processes: int
+    rendered_kept: int | None
     raw_html: bool
     iframe_hosts: frozenset[str]
     metadata_keys: frozenset[str]
@@ -113,6 +118,7 @@ class EntitySettings:
 _NAMES = {
     "RASSEGNA_TYPOGRIFY": "typogrify",
     "RASSEGNA_PROCESSES": "processes",
+    "RASSEGNA_RENDERED_KEPT": "rendered_kept",
     "RASSEGNA_RAW_HTML": "raw_html",
     "RASSEGNA_IFRAME_HOSTS": "iframe_hosts",
     "RASSEGNA_METADATA_KEYS": "metadata_keys",
@@ -140,6 +146,7 @@ def read(settings: dict) -> EntitySettings:
     values["metadata_keys"] = frozenset(k.lower() for k in values["metadata_keys"])
     _check_recency(values["related_recency_weight"], values["related_recency_days"])
     _check_part_pages(values["search_part_pages"])
+    _check_rendered_kept(values["rendered_kept"])
     if values["processes"] is None:
         values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)
@@ -153,6 +160,17 @@ def _check_part_pages(pages) -> None:
         raise BuildError(
             f"RASSEGNA_SEARCH_PART_PAGES is {pages!r}: a whole number of pages,"
             " 1 or more, or None for one index"
+        )
+
+
+def _check_rendered_kept(kept) -> None:
+    """A count of entries or None; anything else is a typing mistake."""
+    if kept is None:
+        return
+    if isinstance(kept, bool) or not isinstance(kept, int) or kept < 0:
+        raise BuildError(
+            f"RASSEGNA_RENDERED_KEPT is {kept!r}: a whole number of rendered"
+            " contents, 0 or more, or None to keep them all"
         )
 
 
