@@ -9,9 +9,9 @@ DEFAULTS = {
     "RASSEGNA_TYPOGRIFY": False,
     # Processes for reading and writing; None: one per core this build may use.
     "RASSEGNA_PROCESSES": None,
-    # How many rendered contents (an article's HTML, or its summary, for one site
-    # URL) Pelican's memo keeps in each process, the least recently used dropped
-    # first; None: all of them, as Pelican does (rendered.py says why not).
+    # How many rendered contents (an article's HTML for one site URL) Pelican's
+    # memo keeps in each process, the least recently used dropped first; None:
+    # all of them, as Pelican does (rendered.py says why not).
     "RASSEGNA_RENDERED_KEPT": 1024,
     # True keeps raw HTML in content as written, scripts included: only for a site
     # whose every author is trusted (see README, "Raw HTML").
