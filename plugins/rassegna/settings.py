@@ -145,32 +145,35 @@ def read(settings: dict) -> EntitySettings:
     values["iframe_hosts"] = frozenset(h.lower() for h in values["iframe_hosts"])
     values["metadata_keys"] = frozenset(k.lower() for k in values["metadata_keys"])
     _check_recency(values["related_recency_weight"], values["related_recency_days"])
-    _check_part_pages(values["search_part_pages"])
-    _check_rendered_kept(values["rendered_kept"])
+    _check_count(
+        "RASSEGNA_SEARCH_PART_PAGES",
+        values["search_part_pages"],
+        1,
+        unit="pages",
+        none="for one index",
+    )
+    _check_count(
+        "RASSEGNA_RENDERED_KEPT",
+        values["rendered_kept"],
+        0,
+        unit="rendered contents",
+        none="to keep them all",
+    )
     if values["processes"] is None:
         values["processes"] = len(os.sched_getaffinity(0))
     return EntitySettings(**values)
 
 
-def _check_part_pages(pages) -> None:
-    """Parts of no pages, or of half a page, are a typing mistake."""
-    if pages is None:
+def _check_count(key: str, value, least: int, unit: str, none: str) -> None:
+    """A whole number of `unit`, at least `least`, or None (which does what
+    `none` says); anything else (a fraction, True, a smaller count) is a typing
+    mistake."""
+    if value is None:
         return
-    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
         raise BuildError(
-            f"RASSEGNA_SEARCH_PART_PAGES is {pages!r}: a whole number of pages,"
-            " 1 or more, or None for one index"
-        )
-
-
-def _check_rendered_kept(kept) -> None:
-    """A count of entries or None; anything else is a typing mistake."""
-    if kept is None:
-        return
-    if isinstance(kept, bool) or not isinstance(kept, int) or kept < 0:
-        raise BuildError(
-            f"RASSEGNA_RENDERED_KEPT is {kept!r}: a whole number of rendered"
-            " contents, 0 or more, or None to keep them all"
+            f"{key} is {value!r}: a whole number of {unit}, {least} or more,"
+            f" or None {none}"
         )
 
 
