@@ -17,7 +17,9 @@ from pelican.contents import Content
 
 from . import settings
 
-MEMOIZED = ("get_content",)
+# Pelican's `memoized` object itself (not the method it binds): its `cache`
+# is the memo's dict.
+MEMO = Content.__dict__["get_content"]
 
 
 class RecentlyUsed(OrderedDict):
@@ -46,10 +48,8 @@ def bound_rendered_memo(pelican) -> None:
     """initialized: give Pelican's memo the bound the settings ask for (None:
     Pelican's own unbounded dict), keeping what it already holds."""
     limit = settings.read(pelican.settings).rendered_kept
-    for name in MEMOIZED:
-        memo = Content.__dict__[name]
-        if limit is None:
-            if isinstance(memo.cache, RecentlyUsed):
-                memo.cache = dict(memo.cache)
-        elif not isinstance(memo.cache, RecentlyUsed) or memo.cache.limit != limit:
-            memo.cache = RecentlyUsed(limit, memo.cache)
+    if limit is None:
+        if isinstance(MEMO.cache, RecentlyUsed):
+            MEMO.cache = dict(MEMO.cache)
+    elif not isinstance(MEMO.cache, RecentlyUsed) or MEMO.cache.limit != limit:
+        MEMO.cache = RecentlyUsed(limit, MEMO.cache)
